@@ -1,0 +1,1 @@
+"""Backend-independent pieces shared by every backend: naming, scopes, variables."""

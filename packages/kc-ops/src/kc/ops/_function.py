@@ -1,0 +1,103 @@
+"""`Function`: a graph of recorded operations, from symbolic inputs to outputs,
+callable on real tensors (the engine under the functional Model).
+"""
+
+from __future__ import annotations
+
+from kc import tree
+from kc.ops._keras_tensor import KerasTensor
+from kc.ops._operation import Node, Operation
+
+
+class Function(Operation):
+    """Replay the operations between ``inputs`` and ``outputs``.
+
+    Args:
+        inputs: KerasTensor or structure of them.
+        outputs: KerasTensor or structure of them, computed from ``inputs``.
+        name: optional name.
+
+    Example:
+        >>> x = kc.KerasTensor((None, 3))
+        >>> f = kc.Function(x, kc.ops.exp(x) + 1)
+        >>> f(np.zeros((2, 3), "float32"))   # all 2.0
+    """
+
+    def __init__(self, inputs, outputs, name: str | None = None):
+        super().__init__(name=name)
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._inputs = tree.flatten(inputs)
+        self._outputs = tree.flatten(outputs)
+        for t in self._inputs + self._outputs:
+            if not isinstance(t, KerasTensor):
+                raise ValueError(f"Function: inputs and outputs must be KerasTensors, got {t!r}.")
+        self._nodes = _nodes_between(self._inputs, self._outputs)
+
+    @property
+    def inputs(self) -> list:
+        return self._inputs
+
+    @property
+    def outputs(self) -> list:
+        return self._outputs
+
+    @property
+    def operations(self) -> list:
+        seen, ops = set(), []
+        for node in self._nodes:
+            if id(node.operation) not in seen:
+                seen.add(id(node.operation))
+                ops.append(node.operation)
+        return ops
+
+    def call(self, inputs):
+        return self._run(inputs, lambda op, *a, **k: op(*a, **k))
+
+    def compute_output_spec(self, inputs):
+        return self._run(inputs, lambda op, *a, **k: op.compute_output_spec(*a, **k))
+
+    def _run(self, inputs, apply):
+        flat = tree.flatten(inputs)
+        if len(flat) != len(self._inputs):
+            raise ValueError(
+                f"Function '{self.name}': expected {len(self._inputs)} input(s), got {len(flat)}."
+            )
+        values = {id(k): v for k, v in zip(self._inputs, flat)}
+        for node in self._nodes:
+            args, kwargs = tree.map_structure(
+                lambda t: values[id(t)] if isinstance(t, KerasTensor) and id(t) in values else t,
+                (node.call_args, node.call_kwargs),
+            )
+            out = apply(node.operation, *args, **kwargs)
+            for t, v in zip(node.output_tensors, tree.flatten(out)):
+                values[id(t)] = v
+        return tree.pack_sequence_as(self._outputs_struct, [values[id(t)] for t in self._outputs])
+
+
+def _nodes_between(inputs: list, outputs: list) -> list[Node]:
+    """Nodes needed to compute ``outputs`` from ``inputs``, in execution order."""
+    input_ids = {id(t) for t in inputs}
+    order, visited = [], set()
+
+    def visit(tensor):
+        if id(tensor) in input_ids:
+            return
+        history = tensor._keras_history
+        if history is None:
+            raise ValueError(
+                f"Function: output {tensor.name!r} does not depend only on the given inputs "
+                f"(it reaches tensor {tensor.name!r}, which is not among them)."
+            )
+        op, node_index, _ = history
+        node = op._inbound_nodes[node_index]
+        if id(node) in visited:
+            return
+        visited.add(id(node))
+        for t in node.input_tensors:
+            visit(t)
+        order.append(node)
+
+    for t in outputs:
+        visit(t)
+    return order
