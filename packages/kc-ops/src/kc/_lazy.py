@@ -17,12 +17,27 @@ def require(module: str, distribution: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as e:
-        if e.name is not None and (module == e.name or module.startswith(e.name + ".")):
+        if e.name is None or not (module == e.name or module.startswith(e.name + ".")):
+            raise
+        if _installed(distribution):
             raise ImportError(
-                f"{module} is provided by the {distribution} distribution, which is not installed. "
-                f"Install it with: pip install {distribution}"
+                f"{module} is not available: the installed {distribution} distribution does not "
+                "provide it (yet)."
             ) from e
-        raise
+        raise ImportError(
+            f"{module} is provided by the {distribution} distribution, which is not installed. "
+            f"Install it with: pip install {distribution}"
+        ) from e
+
+
+def _installed(distribution: str) -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution(distribution)
+        return True
+    except metadata.PackageNotFoundError:
+        return False
 
 
 def resolve(table: dict, owner: str, name: str):

@@ -76,28 +76,32 @@ class Function(Operation):
 
 
 def _nodes_between(inputs: list, outputs: list) -> list[Node]:
-    """Nodes needed to compute ``outputs`` from ``inputs``, in execution order."""
-    input_ids = {id(t) for t in inputs}
-    order, visited = [], set()
+    """Nodes needed to compute ``outputs`` from ``inputs``, in execution order.
 
-    def visit(tensor):
+    Iterative depth-first search, so deep graphs do not hit the recursion limit.
+    """
+    input_ids = {id(t) for t in inputs}
+    order, done = [], set()
+    stack = [(t, False) for t in reversed(outputs)]
+    while stack:
+        tensor, expanded = stack.pop()
         if id(tensor) in input_ids:
-            return
+            continue
         history = tensor._keras_history
         if history is None:
             raise ValueError(
-                f"Function: output {tensor.name!r} does not depend only on the given inputs "
-                f"(it reaches tensor {tensor.name!r}, which is not among them)."
+                f"Function: an output depends on tensor {tensor.name!r}, which is not among the "
+                "inputs and was not produced by an operation."
             )
         op, node_index, _ = history
         node = op._inbound_nodes[node_index]
-        if id(node) in visited:
-            return
-        visited.add(id(node))
-        for t in node.input_tensors:
-            visit(t)
-        order.append(node)
-
-    for t in outputs:
-        visit(t)
+        if id(node) in done:
+            continue
+        if expanded:
+            done.add(id(node))
+            order.append(node)
+            continue
+        stack.append((tensor, True))
+        for t in reversed(node.input_tensors):
+            stack.append((t, False))
     return order

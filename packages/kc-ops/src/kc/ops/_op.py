@@ -12,7 +12,8 @@ computation is ``kc.backend.<active>.<family>.add``. `op` generates a public
 function with the same signature whose body is one check and one call:
 
 * all tensor arguments are the backend's native tensor type with one dtype and
-  the backend marked its function with a ``native`` fast path: call it;
+  the backend marked its function with a ``native`` fast path: call it (if
+  the native call raises, fall through so the full path gives kc's error);
 * any argument is a `KerasTensor`: return the rule's output spec and record a
   graph node;
 * else: call the backend's function.
@@ -128,7 +129,10 @@ def op(fn=None, *, rule=None, tensors=None, family=None, backend_name=None):
         if native_dtypes is not None:
             cond += f" and {first}.dtype in _ND"
         lines.append(f"    if {cond}:")
-        lines.append(f"        return _native({call})")
+        lines.append("        try:")
+        lines.append(f"            return _native({call})")
+        lines.append("        except Exception:")
+        lines.append("            pass  # let the full path raise its named error")
     lines.append(f"    if {symbolic_check}:")
     lines.append(f"        return _symbolic({sym_args}, {sym_kwargs})")
     lines.append(f"    return _impl({call})")

@@ -366,7 +366,7 @@ def _leaves_matching(treedef, a, b, none_is_leaf, a_name, b_name):
             path = treedef.paths()[index]
             a_leaf = optree.tree_leaves(a, none_is_leaf=none_is_leaf, namespace=_NS)[index]
             raise ValueError(
-                f"Structures don't have the same nested structure. At path {path}, {a_name} has "
+                f"Structures don't have the same nested structure. {_where(path)}, {a_name} has "
                 f"the leaf {_short.repr(a_leaf)} but {b_name} has the nested {_short.repr(leaf)}."
             )
     return b_leaves
@@ -375,8 +375,13 @@ def _leaves_matching(treedef, a, b, none_is_leaf, a_name, b_name):
 def _with_path(exc, a, b, none_is_leaf, a_name, b_name):
     """A ValueError repeating optree's message `exc` and adding where `b` leaves `a`'s layout."""
     path = _mismatch_path(a, b, none_is_leaf)
-    where = "" if path is None else f" at path {path}"
+    where = "" if path is None else " " + _where(path, capital=False)
     return ValueError(f"{exc} ({b_name} does not match the structure of {a_name}{where}.)")
+
+
+def _where(path, capital=True):
+    where = f"at path {path}" if path else "at the top level"
+    return where[0].upper() + where[1:] if capital else where
 
 
 def _mismatch_path(a, b, none_is_leaf):

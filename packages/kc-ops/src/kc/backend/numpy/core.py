@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 
 import ml_dtypes  # noqa: F401  (registers bfloat16 with NumPy)
@@ -9,6 +10,14 @@ import numpy as np
 
 from kc import dtypes
 from kc.backend.common.convert import python_data_dtype
+from kc.backend.common.core_ops import (
+    check_convertible,
+    check_reduction,
+    checked_dtype,
+    conversion_error,
+    dtype_error,
+    saturation_bounds,
+)
 
 _NP_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
               for name in dtypes.ALLOWED_DTYPES if name != "string"}
@@ -29,14 +38,21 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("convert_to_tensor: the numpy backend has no ragged tensors (ragged=True).")
     if dtype is not None:
-        dtype = to_native_dtype(dtype)
+        try:
+            dtype = to_native_dtype(dtype)
+        except (KeyError, ValueError) as e:
+            raise dtype_error(dtype, "convert_to_tensor", "numpy") from e
     if hasattr(x, "_kc_variable_value"):
         x = x._kc_variable_value()
     if isinstance(x, np.ndarray):
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
-    if dtype is None and not hasattr(x, "dtype") and not hasattr(x, "__array__"):
-        dtype = to_native_dtype(python_data_dtype(x))
-    return np.asarray(x, dtype=dtype)
+    check_convertible(x)
+    try:
+        if dtype is None and not hasattr(x, "dtype") and not hasattr(x, "__array__"):
+            dtype = to_native_dtype(python_data_dtype(x))
+        return np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise conversion_error(x, e) from e
 
 
 def convert_to_numpy(x) -> np.ndarray:
@@ -51,9 +67,7 @@ def device_scope(kind: str, index: int):
     return contextlib.nullcontext()
 
 
-class Variable:  # replaced by the full implementation in variables.py
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("kc.Variable is not implemented yet")
+from kc.backend.numpy.variables import Variable  # noqa: E402,F401  (uses core lazily: no cycle)
 
 
 _SCALARS = (bool, int, float, complex)
@@ -68,3 +82,101 @@ def promote(*xs, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(*xs)
     return [convert_to_tensor(x, dtype) for x in xs]
+
+
+def shape(x) -> tuple:
+    return np.shape(x) if not isinstance(x, np.ndarray) else x.shape
+
+
+def cast(x, dtype):
+    return convert_to_tensor(x, checked_dtype(dtype, "cast"))
+
+
+def saturate_cast(x, dtype):
+    dtype = checked_dtype(dtype, "saturate_cast")
+    x = convert_to_tensor(x)
+    bounds = saturation_bounds(dtypes.standardize_dtype(x.dtype), dtype)
+    if bounds is not None:
+        if x.dtype.kind == "f" and dtypes.is_int_dtype(dtype):
+            x = np.where(np.isnan(x), 0, x)
+        x = np.clip(x, np.array(bounds[0], x.dtype), np.array(bounds[1], x.dtype))
+    return x.astype(to_native_dtype(dtype))
+
+
+def stop_gradient(variable):
+    return convert_to_tensor(variable)
+
+
+def custom_gradient(f):
+    def forward(*args, **kwargs):
+        return f(*args, **kwargs)[0]
+
+    return forward
+
+
+def unstack(x, num=None, axis=0):
+    x = convert_to_tensor(x)
+    if num is not None and num != x.shape[axis]:
+        raise ValueError(f"unstack: num={num} does not match the size {x.shape[axis]} of axis {axis}.")
+    return list(np.moveaxis(x, axis, 0))
+
+
+def _block(inputs, start_indices, sizes):
+    """Index tuple of the block at the clamped start indices."""
+    starts = np.asarray(convert_to_numpy(start_indices)).reshape(-1)
+    return tuple(
+        builtins.slice(s, s + n)
+        for s, n in zip(np.clip(starts, 0, np.subtract(inputs.shape, sizes)).tolist(), sizes)
+    )
+
+
+def slice(inputs, start_indices, shape):
+    inputs = convert_to_tensor(inputs)
+    return inputs[_block(inputs, start_indices, tuple(int(n) for n in shape))].copy()
+
+
+def slice_update(inputs, start_indices, updates):
+    inputs = convert_to_tensor(inputs)
+    updates = convert_to_tensor(updates, inputs.dtype)
+    out = inputs.copy()
+    out[_block(inputs, start_indices, updates.shape)] = updates
+    return out
+
+
+def scatter(indices, values, shape):
+    values = convert_to_tensor(values)
+    out = np.zeros(tuple(int(n) for n in shape), values.dtype)
+    np.add.at(out, _index_tuple(indices), values)
+    return out
+
+
+_UFUNCS = {"add": np.add, "max": np.maximum, "min": np.minimum, "mul": np.multiply}
+
+
+def scatter_update(inputs, indices, updates, reduction=None):
+    check_reduction(reduction)
+    inputs = convert_to_tensor(inputs)
+    updates = convert_to_tensor(updates, inputs.dtype)
+    out = inputs.copy()
+    if reduction is None:
+        out[_index_tuple(indices)] = updates
+    else:
+        _UFUNCS[reduction].at(out, _index_tuple(indices), updates)
+    return out
+
+
+def _index_tuple(indices) -> tuple:
+    indices = np.asarray(convert_to_numpy(indices))
+    return tuple(indices.reshape(-1, indices.shape[-1]).T)
+
+
+from kc.backend.numpy.control_flow import (  # noqa: E402
+    associative_scan,
+    cond,
+    fori_loop,
+    map,
+    scan,
+    switch,
+    vectorized_map,
+    while_loop,
+)
