@@ -273,7 +273,8 @@ MASK = RNG.random((2, 1, 3, 5)) > 0.3
 BIAS = rand(1, 4, 3, 5)
 ATTENTION_CASES = {
     "plain": {}, "mask": {"mask": MASK}, "causal": {"is_causal": True}, "scale": {"scale": 0.3},
-    "bias": {"bias": BIAS}, "all": {"bias": BIAS, "mask": MASK, "is_causal": True, "scale": 0.2},
+    "bias": {"bias": BIAS}, "mask_2d": {"mask": MASK[0, 0]}, "bias_2d": {"bias": BIAS[0, 0]},
+    "all": {"bias": BIAS, "mask": MASK, "is_causal": True, "scale": 0.2},
     "soft_cap": {"attn_logits_soft_cap": 1.5, "is_causal": True},
 }
 

@@ -25,7 +25,6 @@ from kc.ops._indexing import *  # noqa: E402,F401,F403
 from kc.ops._nn import *  # noqa: E402,F401,F403
 from kc.ops._linalg import *  # noqa: E402,F401,F403
 from kc.ops._math import *  # noqa: E402,F401,F403
-from kc.ops._image import *  # noqa: E402,F401,F403
 from kc.ops._conv import *  # noqa: E402,F401,F403
 
 # The Keras sub-namespaces: kc.ops.numpy, kc.ops.nn, kc.ops.linalg, kc.ops.image.

@@ -529,8 +529,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Grouped-query attention: ``key``/``value`` may have fewer heads than
     ``query`` (a divisor of them); query head ``n`` uses kv head ``n // (N // K)``.
-    The softmax runs in at least float32. A fully masked row gives the mean of
-    ``value`` (as jax). ``flash_attention`` is a hint: the result is the same.
+    The softmax runs in at least float32 (torch's fused kernel: in the input
+    dtype). A fully masked row gives the mean of ``value`` (as jax).
+    ``flash_attention`` is only a hint here (Keras 3 raises where it is
+    unavailable); ``attn_logits_soft_cap`` is applied on every backend (Keras 3
+    uses it only on TPU).
 
     Args:
         query: (batch, T, N, head_dim).

@@ -11,7 +11,7 @@ Unlike Keras 3, float64 images stay float64.
 
 from __future__ import annotations
 
-from kc import dtypes
+from kc import config, dtypes
 from kc.backend.common import image as _c
 from kc.ops._keras_tensor import KerasTensor
 from kc.ops._op import op
@@ -469,5 +469,5 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     _c.data_format_of(data_format, "ssim")
     _c.check_ssim(shape, shape_of(image2))
     dtype = dtypes.result_type(dtype_of(image1), dtype_of(image2))
-    dtype = dtype if dtypes.is_float_dtype(dtype) else _c.config.floatx()
+    dtype = dtype if dtypes.is_float_dtype(dtype) else config.floatx()
     return KerasTensor(shape[:1] if len(shape) == 4 else (), dtype)

@@ -128,24 +128,18 @@ def check_stft_args(sequence_length: int, fft_length: int, window, op: str) -> N
             raise ValueError(f"{op}: a window tensor must have shape ({sequence_length},), got {shape}.")
 
 
-def window_values(window, sequence_length: int, fft_length: int):
-    """The analysis window as a NumPy float64 array of length ``fft_length``, or None.
+def window_values(window: str, sequence_length: int, fft_length: int):
+    """A named window ('hann' or 'hamming') as a NumPy float64 array of length ``fft_length``.
 
-    Named windows are periodic (the DFT-even form) of length ``sequence_length``;
-    every window is zero-padded on both sides (left: half the padding, floored).
-    Tensor windows are returned as None here; backends pad them with `window_padding`.
+    The window is periodic (the DFT-even form) of length ``sequence_length``, zero-padded
+    on both sides (left: half the padding, floored; see `window_padding`).
     """
     import numpy as np
 
-    if window is None:
-        return None
-    if not isinstance(window, str):
-        return None
     n = np.arange(sequence_length)
     alpha = 0.5 if window == "hann" else 0.54
     w = alpha - (1 - alpha) * np.cos(2 * np.pi * n / sequence_length)
-    left, right = window_padding(sequence_length, fft_length)
-    return np.pad(w, (left, right))
+    return np.pad(w, window_padding(sequence_length, fft_length))
 
 
 def window_padding(sequence_length: int, fft_length: int) -> tuple:

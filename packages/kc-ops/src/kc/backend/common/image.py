@@ -769,8 +769,28 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
 
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
                       fill_value=0.0, seed=None, data_format=None):
+    images = _tensor(images)
+    noise = elastic_noise(images, seed, data_format)
+    return elastic_warp(images, noise, alpha, sigma, interpolation, fill_mode, fill_value,
+                        data_format)
+
+
+def elastic_noise(images, seed, data_format):
+    """Standard normal noise (2 * batch, height, width, 1): the raw y and x displacements."""
     import kc.random
 
+    fmt = data_format_of(data_format, "elastic_transform")
+    shape = tuple(int(d) for d in images.shape)
+    check_rank(shape, "elastic_transform")
+    height, width = (shape[a] for a in spatial_axes(len(shape), fmt))
+    n = shape[0] if len(shape) == 4 else 1
+    dtype = _compute_dtype(dtypes.standardize_dtype(images.dtype))
+    return kc.random.normal((2 * n, height, width, 1), dtype=dtype, seed=seed)
+
+
+def elastic_warp(images, noise, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                 fill_mode="reflect", fill_value=0.0, data_format=None):
+    """The deterministic part of `elastic_transform`: blur ``noise``, scale it, resample."""
     images = _tensor(images)
     fmt = data_format_of(data_format, "elastic_transform")
     check_rank(tuple(images.shape), "elastic_transform")
@@ -781,9 +801,9 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
     kernel = int(6 * float(sigma)) | 1
 
     def coords(dtype):
-        noise = kc.random.normal((2 * n, height, width, 1), dtype=dtype, seed=seed)
-        noise = gaussian_blur(noise, (kernel, kernel), (float(sigma), float(sigma)), "channels_last")
-        dy, dx = noise[:n, ..., 0] * alpha, noise[n:, ..., 0] * alpha
+        field = gaussian_blur(K.cast(noise, dtype), (kernel, kernel), (float(sigma), float(sigma)),
+                              "channels_last")
+        dy, dx = field[:n, ..., 0] * alpha, field[n:, ..., 0] * alpha
         grid_y, grid_x = K.meshgrid(K.arange(height, dtype=dtype), K.arange(width, dtype=dtype),
                                     indexing="ij")
         ys = K.clip(grid_y[None] + dy, 0.0, float(height - 1))

@@ -5,8 +5,6 @@ The data format goes into ``dimension_numbers`` (no transposes).
 
 from __future__ import annotations
 
-import itertools
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -150,6 +148,11 @@ def _attention_plain(q, k, v, bias, mask, scale, is_causal, soft_cap):
     return out.reshape(b, t, heads, v.shape[-1]).astype(v.dtype)
 
 
+def _rank4(t):
+    """jax.nn.dot_product_attention takes only rank-4 bias/mask: prepend unit axes."""
+    return t.reshape((1,) * (4 - t.ndim) + t.shape)
+
+
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
                           flash_attention=None, attn_logits_soft_cap=None):
     g = _g()
@@ -160,8 +163,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     bias = None if bias is None else convert_to_tensor(bias)
     mask = None if mask is None else convert_to_tensor(mask).astype(bool)
     if attn_logits_soft_cap is None and v.shape[-1] == q.shape[-1]:
-        if bias is not None:
-            bias = jnp.broadcast_to(bias.astype(dtype), (q.shape[0], q.shape[2], q.shape[1], k.shape[1]))
+        bias = None if bias is None else _rank4(bias.astype(dtype))
+        mask = None if mask is None else _rank4(mask)
         return jax.nn.dot_product_attention(q, k, v, bias=bias, mask=mask, scale=scale,
                                             is_causal=is_causal)
     return _attention_plain(q, k, v, bias, mask, scale, is_causal, attn_logits_soft_cap)
@@ -194,17 +197,11 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """The adjoint of `unfold`: its vector-Jacobian product (integers run in float32)."""
     x = convert_to_tensor(x)
-    g = _g()
-    n, c, h, w = g.fold_shape(x.shape, output_size, kernel_size, dilation, padding, stride)
-    kernel, dil, pads, strides = g.patch_geometry("fold", kernel_size, dilation, padding, stride)
-    oh, ow = g.patch_counts("fold", (h, w), kernel_size, dilation, padding, stride)
-    blocks = x.reshape(n, c, *kernel, oh, ow)
-    y = jnp.zeros((n, c, h + 2 * pads[0], w + 2 * pads[1]), x.dtype)
-    for i, j in itertools.product(range(kernel[0]), range(kernel[1])):
-        rows = slice(i * dil[0], i * dil[0] + (oh - 1) * strides[0] + 1, strides[0])
-        cols = slice(j * dil[1], j * dil[1] + (ow - 1) * strides[1] + 1, strides[1])
-        y = y.at[:, :, rows, cols].add(blocks[:, :, i, j])
-    return y[:, :, pads[0]:pads[0] + h, pads[1]:pads[1] + w]
-
-
+    n, c, h, w = _g().fold_shape(x.shape, output_size, kernel_size, dilation, padding, stride)
+    compute = x.dtype if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.float32
+    _, pullback = jax.vjp(lambda image: unfold(image, kernel_size, dilation, padding, stride),
+                          jnp.zeros((n, c, h, w), compute))
+    (y,) = pullback(x.astype(compute))
+    return y if compute == x.dtype else jnp.round(y).astype(x.dtype)

@@ -138,11 +138,12 @@ def view_as_real(x):
 
 
 def _complex(x, name: str, rank: int = 1):
-    shape, dtype = _m().complex_pair(x, name)
+    shape, _ = _m().complex_pair(x, name)
     _m().check_fft_rank(shape, rank, name)
+    real, imag = (convert_to_tensor(t) for t in x)  # float64 may narrow (x64 disabled)
+    dtype = dtypes.result_type(_name(real), _name(imag))
     compute = to_native_dtype("float64" if dtype == "float64" else "float32")
-    real, imag = (convert_to_tensor(t).astype(compute) for t in x)
-    return jax.lax.complex(real, imag), dtype
+    return jax.lax.complex(real.astype(compute), imag.astype(compute)), dtype
 
 
 def _pair(c, dtype: str) -> tuple:

@@ -42,7 +42,7 @@ def _from_first(x, data_format: str):
 
 
 def _torch_kernel(kernel):
-    """Keras (*spatial, a, b) -> torch (b, a, *spatial) for conv; (a, b, ...) order is the caller's."""
+    """Keras conv kernel (*spatial, in // groups, out) -> torch weight (out, in // groups, *spatial)."""
     n = kernel.ndim - 2
     return kernel.permute(n + 1, n, *range(n))
 
