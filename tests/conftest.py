@@ -24,6 +24,12 @@ import kc  # noqa: E402
 
 BACKEND = kc.config.backend()
 
+if BACKEND == "torch":
+    # torch.optim and torch.compile import torch._dynamo, which loads triton's native
+    # library. Loaded after jaxlib/TensorFlow (which the Keras oracle tests import),
+    # it aborts the process; loaded first, all coexist.
+    import torch._dynamo  # noqa: E402,F401
+
 
 def pytest_report_header(config):
     return f"kc backend: {BACKEND}"

@@ -7,7 +7,11 @@ Usage in a test module::
 
 from __future__ import annotations
 
+import os
+import sys
+
 import numpy as np
+import pytest
 
 import kc
 
@@ -67,3 +71,74 @@ def assert_close(actual, expected, dtype=None, rtol=None, atol=None, check_dtype
 def _is_inexact(a: np.ndarray) -> bool:
     # ml_dtypes' bfloat16 has NumPy kind "V", not "f".
     return a.dtype.kind in "fc" or a.dtype.name == "bfloat16"
+
+
+def compiled(fn):
+    """``fn`` under jax.jit or tf.function; skips the calling test on the other backends."""
+    if BACKEND == "jax":
+        import jax
+
+        return jax.jit(fn)
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(fn)
+    pytest.skip("compiled samples run on jax and tensorflow")
+
+
+def backend_gradient(fn, x, w=None) -> np.ndarray:
+    """Gradient of ``sum(fn(x) * w)`` at the NumPy array ``x`` with the active backend's autodiff.
+
+    ``w`` (a NumPy array, or None for all ones) weights the outputs. Returns a NumPy array.
+    """
+    t = kc.backend.convert_to_tensor(x)
+    if BACKEND == "jax":
+        import jax
+
+        return np.asarray(jax.grad(lambda v: _weighted(fn(v), w).sum())(t))
+    if BACKEND == "torch":
+        t = t.clone().requires_grad_(True)
+        _weighted(fn(t), None if w is None else kc.backend.convert_to_tensor(w)).sum().backward()
+        return t.grad.detach().cpu().numpy()
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(t)
+        total = tf.reduce_sum(_weighted(fn(t), w))
+    return tf.convert_to_tensor(tape.gradient(total, t)).numpy()
+
+
+def numeric_gradient(fn, x, w=None, eps=1e-3) -> np.ndarray:
+    """Central finite-difference gradient of ``sum(fn(x) * w)`` at the NumPy array ``x``, in float64.
+
+    ``fn`` may return a backend tensor or a NumPy array; ``w`` as in `backend_gradient`.
+    """
+    g = np.zeros(x.shape, "float64")
+    for i in np.ndindex(x.shape):
+        hi, lo = x.copy(), x.copy()
+        hi[i] += eps
+        lo[i] -= eps
+        g[i] = _weighted(to_numpy(fn(hi)).astype("float64") - to_numpy(fn(lo)), w).sum() / (2 * eps)
+    return g
+
+
+def _weighted(y, w):
+    return y if w is None else y * w
+
+
+def keras_oracle():
+    """Keras 3 (the behaviour oracle), imported with KERAS_BACKEND=numpy; skips the test when absent.
+
+    KERAS_BACKEND is set only while Keras imports, since kc also reads it.
+    """
+    if "keras" not in sys.modules:
+        old = os.environ.get("KERAS_BACKEND")
+        os.environ["KERAS_BACKEND"] = "numpy"
+        try:
+            pytest.importorskip("keras")
+        finally:
+            if old is None:
+                del os.environ["KERAS_BACKEND"]
+            else:
+                os.environ["KERAS_BACKEND"] = old
+    return sys.modules["keras"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, compiled, dtype_name, to_numpy
 
 import kc
 from kc import ops
@@ -346,19 +346,10 @@ def _jit_args(name):
 def test_inside_jit_or_tf_function(name):
     fn = getattr(ops, name)
     args = _jit_args(name)
-    if BACKEND == "jax":
-        import jax
-
-        compiled = jax.jit(fn)
-    elif BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        compiled = tf.function(fn)
-    else:
-        pytest.skip("jit rows run on jax and tensorflow")
+    compiled_fn = compiled(fn)
     tensors = [kc.backend.convert_to_tensor(a) if isinstance(a, np.ndarray) else a for a in args]
     eager = fn(*args)
-    assert_close(compiled(*tensors), to_numpy(eager), dtype=dtype_name(eager))
+    assert_close(compiled_fn(*tensors), to_numpy(eager), dtype=dtype_name(eager))
 
 
 # --- gradients ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, numeric_gradient, to_numpy
 
 import kc
 from kc import ops
@@ -363,36 +363,6 @@ def test_inside_compiled_function():
 # --- gradients ----------------------------------------------------------------------------------
 
 
-def backend_grad(fn, x, w):
-    """d sum(fn(x) * w) / dx on the active backend, in float32."""
-    x32 = kc.backend.convert_to_tensor(x.astype("float32"))
-    w32 = w.astype("float32")
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda a: (fn(a) * w32).sum())(x32))
-    if BACKEND == "torch":
-        x32 = x32.clone().requires_grad_(True)
-        (fn(x32) * kc.backend.convert_to_tensor(w32)).sum().backward()
-        return x32.grad.detach().cpu().numpy()
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(x32)
-        loss = tf.reduce_sum(fn(x32) * w32)
-    return tape.gradient(loss, x32).numpy()
-
-
-def numeric_grad(ref, x, w, h=1e-6):
-    g = np.zeros(x.shape)
-    x = x.astype(np.float64)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        g[i] = (np.sum(ref(x + e) * w) - np.sum(ref(x - e) * w)) / (2 * h)
-    return g
-
-
 GK, GKT = rand(2, 2, 3), rand(3, 2, 2)
 GRADS = [
     ("conv", lambda x: ops.conv(x, GK, 2, "same"), lambda x: ref_conv(x, GK, 2, "same")),
@@ -413,7 +383,8 @@ def test_gradient(name, fn, ref):
     x = {"conv_kernel": GK, "attention": Q[:1, :, :1]}.get(name, rand(1, 4, 2))
     out = ref(x)
     w = np.linspace(-1, 1, out.size).reshape(out.shape)
-    np.testing.assert_allclose(backend_grad(fn, x, w), numeric_grad(ref, x, w), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(backend_gradient(fn, x.astype("float32"), w.astype("float32")),
+                               numeric_gradient(ref, x.astype(np.float64), w, eps=1e-6), rtol=1e-3, atol=1e-4)
 
 
 # --- errors -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import kc
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, compiled, dtype_name, to_numpy
 
 ops = kc.ops
 
@@ -201,18 +201,6 @@ def test_symbolic_meshgrid_and_linspace():
     assert ops.geomspace(kc.KerasTensor((2,), "float64"), 2.0, 3).dtype == "float64"
 
 
-def _compiled(fn):
-    if BACKEND == "jax":
-        import jax
-
-        return jax.jit(fn)
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(fn)
-    pytest.skip("compilation sample runs on jax and tensorflow")
-
-
 COMPILED_CASES = [
     ("tril_triu", lambda x: ops.tril(x, -1) + ops.triu(x, 2)),
     ("like", lambda x: ops.zeros_like(x) + ops.ones_like(x) * 2 + ops.full_like(x, 0.5)),
@@ -225,7 +213,7 @@ COMPILED_CASES = [
 @pytest.mark.parametrize("fn", [c[1] for c in COMPILED_CASES], ids=[c[0] for c in COMPILED_CASES])
 def test_compiled_matches_eager(fn):
     x = kc.backend.convert_to_tensor(M[:, :4])
-    assert_close(_compiled(fn)(x), to_numpy(fn(x)))
+    assert_close(compiled(fn)(x), to_numpy(fn(x)))
 
 
 @pytest.mark.grad

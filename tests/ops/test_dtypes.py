@@ -5,12 +5,12 @@ rows below run without it.
 """
 
 import itertools
-import os
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from kc_testing import keras_oracle
 
 from kc import dtypes
 
@@ -20,21 +20,8 @@ WEAK = (int, float)
 
 @pytest.fixture(scope="module")
 def keras():
-    """Keras 3 on a backend whose lattice is kc's (not TensorFlow).
-
-    KERAS_BACKEND is set only while Keras imports, since kc also reads it.
-    """
-    if "keras" not in sys.modules:
-        old = os.environ.get("KERAS_BACKEND")
-        os.environ["KERAS_BACKEND"] = "numpy"
-        try:
-            pytest.importorskip("keras")
-        finally:
-            if old is None:
-                del os.environ["KERAS_BACKEND"]
-            else:
-                os.environ["KERAS_BACKEND"] = old
-    keras = sys.modules["keras"]
+    """Keras 3 on a backend whose lattice is kc's (not TensorFlow)."""
+    keras = keras_oracle()
     if keras.backend.backend() == "tensorflow":
         pytest.skip("Keras on TensorFlow promotes 64-bit types differently")
     return keras

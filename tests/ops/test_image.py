@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, compiled, dtype_name, numeric_gradient, to_numpy
 
 import kc
 from kc.ops import image as kimg
@@ -485,48 +485,8 @@ def test_inside_jit_or_graph():
         return kimg.affine_transform(kimg.resize(x, (4, 4)), [1, 0, 0.5, 0, 1, 0, 0, 0])
 
     expected = to_numpy(fn(IMAGES))
-    if BACKEND == "jax":
-        import jax
-
-        out = jax.jit(fn)(IMAGES)
-    elif BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        out = tf.function(fn)(tf.constant(IMAGES))
-    else:
-        pytest.skip("compiled functions are checked on jax and tensorflow")
+    out = compiled(fn)(kc.backend.convert_to_tensor(IMAGES))
     assert_close(out, expected, "float32", **F32)
-
-
-def _autodiff(fn, x):
-    if BACKEND == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        return np.asarray(jax.grad(lambda t: jnp.sum(fn(t)))(jnp.asarray(x)))
-    if BACKEND == "torch":
-        import torch
-
-        t = torch.tensor(x, requires_grad=True)
-        fn(t).sum().backward()
-        return t.grad.cpu().numpy()
-    import tensorflow as tf
-
-    t = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        y = tf.reduce_sum(fn(t))
-    return tape.gradient(y, t).numpy()
-
-
-def _finite_difference(fn, x, eps=1e-2):
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += eps
-        down[i] -= eps
-        grad[i] = (float(kc.ops.sum(fn(up))) - float(kc.ops.sum(fn(down)))) / (2 * eps)
-    return grad
 
 
 WEIGHTS = RNG.random((1, 3, 4, 1)).astype("float32")
@@ -549,7 +509,7 @@ GRAD_CASES = [
 @pytest.mark.grad
 @pytest.mark.parametrize("name,fn,x", GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
 def test_gradients(name, fn, x):
-    np.testing.assert_allclose(_autodiff(fn, x), _finite_difference(fn, x), rtol=2e-2, atol=2e-3)
+    np.testing.assert_allclose(backend_gradient(fn, x), numeric_gradient(fn, x, eps=1e-2), rtol=2e-2, atol=2e-3)
 
 
 # --- errors ---

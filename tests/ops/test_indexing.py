@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import assert_close, backend_gradient, compiled, dtype_name, numeric_gradient, to_numpy
 
 import kc
 from kc import ops
@@ -185,18 +185,6 @@ def test_bad_input(call, error, words):
         call()
 
 
-def _jit(fn):
-    if BACKEND == "jax":
-        import jax
-
-        return jax.jit(fn)
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(fn)
-    pytest.skip("compiled sample runs on jax and tensorflow")
-
-
 def test_compiled_sample():
     def fn(x):
         order = ops.argsort(x, axis=-1)
@@ -205,36 +193,8 @@ def test_compiled_sample():
         return hits, ops.searchsorted(ops.ravel(picked[0]), x), ops.unique(x, size=6, fill_value=-9.0)
 
     expected = [to_numpy(t) for t in fn(X)]
-    for got, want in zip(_jit(fn)(kc.backend.convert_to_tensor(X)), expected):
+    for got, want in zip(compiled(fn)(kc.backend.convert_to_tensor(X)), expected):
         assert_close(got, want)
-
-
-def _autodiff(fn, x, w):
-    t = kc.backend.convert_to_tensor(x)
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: (fn(v) * w).sum())(t))
-    if BACKEND == "torch":
-        t.requires_grad_(True)
-        (fn(t) * kc.backend.convert_to_tensor(w)).sum().backward()
-        return t.grad.cpu().numpy()
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        value = tf.reduce_sum(fn(t) * w)
-    return tf.convert_to_tensor(tape.gradient(value, t)).numpy()
-
-
-def _numeric(fn, x, w, eps=1e-2):
-    g = np.zeros(x.shape, "float64")
-    for i in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[i] += eps
-        lo[i] -= eps
-        g[i] = ((to_numpy(fn(hi)) - to_numpy(fn(lo))) * w).sum() / (2 * eps)
-    return g
 
 
 GRAD_CASES = [
@@ -252,4 +212,4 @@ def test_gradients(fn):
     x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], "float32")
     shape = to_numpy(fn(x)).shape
     w = np.linspace(-1.0, 2.0, int(np.prod(shape))).reshape(shape).astype("float32")
-    np.testing.assert_allclose(_autodiff(fn, x, w), _numeric(fn, x, w), rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(backend_gradient(fn, x, w), numeric_gradient(fn, x, w, eps=1e-2), rtol=1e-2, atol=1e-2)

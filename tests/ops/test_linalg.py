@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, compiled, dtype_name, numeric_gradient, to_numpy
 
 import kc
 from kc import ops
@@ -236,18 +236,6 @@ def test_bad_input(call, error, words):
         call()
 
 
-def _jit(fn):
-    if BACKEND == "jax":
-        import jax
-
-        return jax.jit(fn)
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(fn)
-    pytest.skip("compiled sample runs on jax and tensorflow")
-
-
 def test_compiled_sample():
     def fn(a, b):
         q, r = ops.qr(a)
@@ -256,37 +244,9 @@ def test_compiled_sample():
                 ops.solve_triangular(a, b, lower=True), ops.pinv(a))
 
     expected = [to_numpy(t) for t in fn(SPD, B)]
-    got = _jit(fn)(kc.backend.convert_to_tensor(SPD), kc.backend.convert_to_tensor(B))
+    got = compiled(fn)(kc.backend.convert_to_tensor(SPD), kc.backend.convert_to_tensor(B))
     for g, e in zip(got, expected):
         assert_close(g, e, **PREC)
-
-
-def _autodiff(fn, x, w):
-    t = kc.backend.convert_to_tensor(x)
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: (fn(v) * w).sum())(t))
-    if BACKEND == "torch":
-        t.requires_grad_(True)
-        (fn(t) * kc.backend.convert_to_tensor(w)).sum().backward()
-        return t.grad.cpu().numpy()
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        value = tf.reduce_sum(fn(t) * w)
-    return tf.convert_to_tensor(tape.gradient(value, t)).numpy()
-
-
-def _numeric(fn, x, w, eps=1e-3):
-    g = np.zeros(x.shape, "float64")
-    for i in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[i] += eps
-        lo[i] -= eps
-        g[i] = ((to_numpy(fn(hi)).astype("float64") - to_numpy(fn(lo))) * w).sum() / (2 * eps)
-    return g
 
 
 def _sym(x):
@@ -311,7 +271,7 @@ def test_gradients(fn):
     x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], "float32")
     out = to_numpy(fn(x))
     w = np.linspace(-1.0, 2.0, out.size).reshape(out.shape).astype("float32")
-    np.testing.assert_allclose(_autodiff(fn, x, w), _numeric(fn, x, w), rtol=2e-2, atol=2e-2)
+    np.testing.assert_allclose(backend_gradient(fn, x, w), numeric_gradient(fn, x, w, eps=1e-3), rtol=2e-2, atol=2e-2)
 
 
 @pytest.mark.grad

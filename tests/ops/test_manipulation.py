@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, compiled, dtype_name, numeric_gradient, to_numpy
 
 import kc
 from kc import ops
@@ -244,18 +244,6 @@ def test_bad_input(call, error, words):
         call()
 
 
-def _jit(fn):
-    if BACKEND == "jax":
-        import jax
-
-        return jax.jit(fn)
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(fn)
-    pytest.skip("compiled sample runs on jax and tensorflow")
-
-
 def test_compiled_sample():
     def fn(x):
         y = ops.concatenate([ops.reshape(x, (-1, 2)), ops.flip(ops.reshape(x, (-1, 2)), 0)], axis=1)
@@ -263,42 +251,11 @@ def test_compiled_sample():
         return ops.get_item(ops.moveaxis(ops.expand_dims(y, 0), 0, -1), (slice(None, None, -1), 1))
 
     expected = to_numpy(fn(X))
-    assert_close(_jit(fn)(kc.backend.convert_to_tensor(X)), expected)
-
-
-def _grad(fn, x):
-    """Gradient of sum(fn(x) * w) for a fixed weight w, with the backend's autodiff."""
-    w = _weights(to_numpy(fn(x)).shape)
-    t = kc.backend.convert_to_tensor(x)
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: (fn(v) * w).sum())(t))
-    if BACKEND == "torch":
-        t.requires_grad_(True)
-        (fn(t) * kc.backend.convert_to_tensor(w)).sum().backward()
-        return t.grad.cpu().numpy()
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        value = tf.reduce_sum(fn(t) * w)
-    return tf.convert_to_tensor(tape.gradient(value, t)).numpy()
+    assert_close(compiled(fn)(kc.backend.convert_to_tensor(X)), expected)
 
 
 def _weights(shape):
     return np.linspace(-1.0, 2.0, int(np.prod(shape))).reshape(shape).astype("float32")
-
-
-def _numeric_grad(fn, x, eps=1e-2):
-    w = _weights(to_numpy(fn(x)).shape)
-    g = np.zeros_like(x, dtype="float64")
-    for i in np.ndindex(x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[i] += eps
-        lo[i] -= eps
-        g[i] = ((to_numpy(fn(hi)) - to_numpy(fn(lo))) * w).sum() / (2 * eps)
-    return g
 
 
 GRAD_CASES = [
@@ -315,4 +272,6 @@ GRAD_CASES = [
 @pytest.mark.parametrize("fn", [c[1] for c in GRAD_CASES], ids=[c[0] for c in GRAD_CASES])
 def test_gradients(fn):
     x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], "float32")
-    np.testing.assert_allclose(_grad(fn, x), _numeric_grad(fn, x), rtol=1e-2, atol=1e-2)
+    w = _weights(to_numpy(fn(x)).shape)
+    np.testing.assert_allclose(backend_gradient(fn, x, w), numeric_gradient(fn, x, w, eps=1e-2),
+                               rtol=1e-2, atol=1e-2)

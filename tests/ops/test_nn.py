@@ -14,7 +14,7 @@ import pytest
 
 import kc
 from kc import ops
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, dtype_name, numeric_gradient, to_numpy
 
 X = np.array([[-3.0, -1.0, -0.5, 0.0], [0.25, 0.5, 1.0, 2.5]])
 EPS = 1e-7  # kc.config.epsilon()
@@ -552,35 +552,6 @@ def native_int(x):
 # --- gradients against finite differences of the NumPy references -----------------------------------
 
 
-def backend_grad(fn, x, w):
-    """d sum(fn(x) * w) / dx on the active backend, computed in float32."""
-    x32 = kc.backend.convert_to_tensor(x.astype("float32"))
-    w32 = w.astype("float32")
-    if BACKEND == "jax":
-        import jax
-
-        return np.asarray(jax.grad(lambda v: (fn(v) * w32).sum())(x32))
-    if BACKEND == "torch":
-        x32 = x32.clone().requires_grad_(True)
-        (fn(x32) * kc.backend.convert_to_tensor(w32)).sum().backward()
-        return x32.grad.detach().cpu().numpy()
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(x32)
-        loss = tf.reduce_sum(fn(x32) * w32)
-    return tape.gradient(loss, x32).numpy()
-
-
-def numeric_grad(ref, x, w, h=1e-6):
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        d = np.zeros_like(x)
-        d[i] = h
-        g[i] = (np.sum(ref(x + d) * w) - np.sum(ref(x - d) * w)) / (2 * h)
-    return g
-
-
 G = np.array([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]])
 GT = np.array([[0.1, 0.7, 0.2], [0.5, 0.25, 0.25]])
 GAMMA, BETA = np.array([1.0, 0.5, 2.0]), np.array([0.1, -0.2, 0.3])
@@ -614,7 +585,8 @@ GRADS = [
 def test_gradient(name, fn, ref):
     out = ref(G)
     w = np.linspace(-1, 1, out.size).reshape(out.shape)
-    np.testing.assert_allclose(backend_grad(fn, G, w), numeric_grad(ref, G, w), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(backend_gradient(fn, G.astype("float32"), w.astype("float32")),
+                               numeric_gradient(ref, G, w, eps=1e-6), rtol=1e-3, atol=1e-4)
 
 
 @pytest.mark.grad
@@ -622,8 +594,8 @@ def test_ctc_loss_gradient():
     logits = CTC_LOGITS[:2]
     target, tlen, olen = CTC_TARGET[:2], CTC_TARGET_LEN[:2], np.array([4, 3])
     w = np.array([1.0, -0.5])
-    got = backend_grad(lambda x: ops.ctc_loss(target, x, tlen, olen), logits, w)
-    want = numeric_grad(lambda x: np_ctc_loss(x, target, tlen, olen), logits, w)
+    got = backend_gradient(lambda x: ops.ctc_loss(target, x, tlen, olen), logits.astype("float32"), w.astype("float32"))
+    want = numeric_gradient(lambda x: np_ctc_loss(x, target, tlen, olen), logits, w, eps=1e-6)
     np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import kc
-from kc_testing import BACKEND, assert_close, dtype_name, to_numpy
+from kc_testing import BACKEND, assert_close, backend_gradient, compiled, dtype_name, numeric_gradient, to_numpy
 
 ops = kc.ops
 NAN = np.nan
@@ -273,18 +273,6 @@ def test_symbolic_histogram():
     assert (counts.shape, counts.dtype, edges.shape, edges.dtype) == ((4,), "int32", (5,), "float32")
 
 
-def _compiled(fn):
-    if BACKEND == "jax":
-        import jax
-
-        return jax.jit(fn)
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(fn, jit_compile=False)
-    pytest.skip("compilation sample runs on jax and tensorflow")
-
-
 COMPILED_CASES = [
     ("sum", lambda x: ops.sum(x, axis=(0, -1), keepdims=True)),
     ("mean_std", lambda x: ops.mean(x, axis=1) + ops.std(x, axis=1)),
@@ -299,46 +287,15 @@ COMPILED_CASES = [
 
 @pytest.mark.parametrize("fn", [c[1] for c in COMPILED_CASES], ids=[c[0] for c in COMPILED_CASES])
 def test_compiled_matches_eager(fn):
-    compiled = _compiled(fn)
+    compiled_fn = compiled(fn)
     x = kc.backend.convert_to_tensor(X3)
-    assert_close(compiled(x), to_numpy(fn(x)))
+    assert_close(compiled_fn(x), to_numpy(fn(x)))
 
 
 def test_compiled_bincount_needs_static_length():
-    compiled = _compiled(lambda x: ops.bincount(x, minlength=5))
-    assert_close(compiled(kc.backend.convert_to_tensor(np.array([0, 1, 1, 3], np.int32))),
+    compiled_fn = compiled(lambda x: ops.bincount(x, minlength=5))
+    assert_close(compiled_fn(kc.backend.convert_to_tensor(np.array([0, 1, 1, 3], np.int32))),
                  np.array([1, 2, 0, 1, 0]))
-
-
-def _grad(fn, x):
-    """Gradient of sum(fn(x)) with the active backend's autodiff."""
-    if BACKEND == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        return np.asarray(jax.grad(lambda t: jnp.sum(fn(t)))(jnp.asarray(x)))
-    if BACKEND == "torch":
-        t = kc.backend.convert_to_tensor(x).clone().requires_grad_(True)
-        fn(t).sum().backward()
-        return t.grad.cpu().numpy()
-    import tensorflow as tf
-
-    t = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(t)
-        y = tf.reduce_sum(fn(t))
-    return tape.gradient(y, t).numpy()
-
-
-def _finite_difference(np_fn, x, eps=1e-4):
-    x = x.astype(np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += eps
-        down[i] -= eps
-        grad[i] = (np.sum(np_fn(up)) - np.sum(np_fn(down))) / (2 * eps)
-    return grad
 
 
 GRAD_CASES = [
@@ -356,7 +313,8 @@ GRAD_CASES = [
 @pytest.mark.grad
 @pytest.mark.parametrize("fn,np_fn", [c[1:] for c in GRAD_CASES], ids=[c[0] for c in GRAD_CASES])
 def test_gradient_matches_finite_differences(fn, np_fn):
-    np.testing.assert_allclose(_grad(fn, X), _finite_difference(np_fn, X), rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(backend_gradient(fn, X), numeric_gradient(np_fn, X.astype(np.float64), eps=1e-4),
+                               rtol=1e-2, atol=1e-2)
 
 
 # (id, call, error type, words the message must hold)

@@ -9,13 +9,13 @@ the expected value and run without Keras.
 
 import ast
 import collections
-import os
 import subprocess
 import sys
 import warnings
 
 import numpy as np
 import pytest
+from kc_testing import keras_oracle
 
 from kc import tree
 
@@ -154,20 +154,9 @@ def _assert_same_outcome(got, want):
 def keras_tree():
     """keras.tree from Keras 3 on the NumPy backend (optree implementation).
 
-    KERAS_BACKEND is set only while Keras imports, since kc also reads it.
     Keras on torch uses another implementation with other messages: skipped.
     """
-    if "keras" not in sys.modules:
-        old = os.environ.get("KERAS_BACKEND")
-        os.environ["KERAS_BACKEND"] = "numpy"
-        try:
-            pytest.importorskip("keras")
-        finally:
-            if old is None:
-                del os.environ["KERAS_BACKEND"]
-            else:
-                os.environ["KERAS_BACKEND"] = old
-    keras = sys.modules["keras"]
+    keras = keras_oracle()
     if keras.backend.backend() == "torch":
         pytest.skip("Keras on torch uses torch's pytree, not the optree oracle")
     return keras.tree

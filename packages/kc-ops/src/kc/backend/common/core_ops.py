@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from kc import dtypes, tree
+from kc.backend.common.convert import python_data_dtype
 
 SCATTER_REDUCTIONS = (None, "add", "max", "min", "mul")
 
@@ -175,6 +176,37 @@ def clamp_index(index: int, n: int) -> int:
     return min(max(int(index), 0), n - 1)
 
 
+def python_control_flow(convert: Callable, stack: Callable) -> tuple:
+    """(cond, switch, while_loop, fori_loop, scan, map) as eager Python loops.
+
+    For the backends without graph control flow (numpy, torch): ``convert`` is the
+    backend's `convert_to_tensor`, ``stack`` stacks a sequence of tensors on a new axis 0.
+    """
+
+    def cond(pred, true_fn, false_fn):
+        return true_fn() if bool(pred) else false_fn()
+
+    def switch(index, branches, *operands):
+        return branches[clamp_index(index, len(branches))](*operands)
+
+    def while_loop(cond, body, loop_vars, maximum_iterations=None):
+        return python_while_loop(cond, body, loop_vars, maximum_iterations, convert)
+
+    def fori_loop(lower, upper, body_fun, init_val):
+        val = tree.map_structure(convert, init_val)
+        for i in range(int(lower), int(upper)):
+            val = body_fun(i, val)
+        return tree.map_structure(convert, val)
+
+    def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+        return python_scan(f, init, xs, length, reverse, convert, stack)
+
+    def map(f, xs):
+        return python_map(f, xs, convert, stack)
+
+    return cond, switch, while_loop, fori_loop, scan, map
+
+
 # --- parallel associative scan over a small array namespace ----------------
 
 def associative_scan(f, elems, reverse: bool, axis: int, xp: SimpleNamespace):
@@ -264,3 +296,62 @@ def dtype_error(dtype, op: str, backend: str) -> ValueError:
     except ValueError as e:
         return ValueError(f"{op}: {e}")
     return ValueError(f"{op}: the {backend} backend has no dtype {name!r}.")
+
+
+# --- conversion and promotion, shared by the backends' core.py ------------
+
+PYTHON_SCALARS = (bool, int, float, complex)
+
+
+def unwrap_variable(x):
+    """The current value of a kc Variable; anything else unchanged."""
+    return x._kc_variable_value() if hasattr(x, "_kc_variable_value") else x
+
+
+def native_dtype_of(dtype, to_native_dtype: Callable, backend: str):
+    """``dtype`` as ``backend``'s dtype for convert_to_tensor (None stays None); unknown names raise."""
+    if dtype is None:
+        return None
+    try:
+        return to_native_dtype(dtype)
+    except (KeyError, ValueError) as e:
+        raise dtype_error(dtype, "convert_to_tensor", backend) from e
+
+
+def convert_array_like(x, dtype, array_type: type, asarray: Callable, to_native_dtype: Callable):
+    """convert_to_tensor of the NumPy-like backends (numpy, jax), ``dtype`` already native or None.
+
+    Python data without a dtype gets kc's default for it (e.g. int32 for ints).
+    """
+    if isinstance(x, array_type):
+        return x if dtype is None or x.dtype == dtype else x.astype(dtype)
+    check_convertible(x)
+    try:
+        if dtype is None and not hasattr(x, "dtype") and not hasattr(x, "__array__"):
+            dtype = to_native_dtype(python_data_dtype(x))
+        return asarray(x, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise conversion_error(x, e) from e
+
+
+def make_promote(convert_to_tensor: Callable, is_tensor: Callable) -> Callable:
+    """A backend's `promote` built on its ``convert_to_tensor`` and ``is_tensor``."""
+
+    def promote(*xs, dtype=None):
+        """Convert ``xs`` to tensors of their kc result dtype (or ``dtype``).
+
+        Python scalars are weak: ``promote(float16_tensor, 1.0)`` stays float16.
+        """
+        xs = [x if isinstance(x, PYTHON_SCALARS) or is_tensor(x) else convert_to_tensor(x) for x in xs]
+        if dtype is None:
+            dtype = dtypes.result_type(*xs)
+        return [convert_to_tensor(x, dtype) for x in xs]
+
+    return promote
+
+
+def saturation_args(x, dtype, convert_to_tensor: Callable) -> tuple:
+    """saturate_cast's inputs checked: (tensor ``x``, target dtype name, `saturation_bounds` or None)."""
+    dtype = checked_dtype(dtype, "saturate_cast")
+    x = convert_to_tensor(x)
+    return x, dtype, saturation_bounds(dtypes.standardize_dtype(x.dtype), dtype)

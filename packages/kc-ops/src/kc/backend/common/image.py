@@ -812,3 +812,22 @@ def elastic_warp(images, noise, alpha=20.0, sigma=5.0, interpolation="bilinear",
 
     x = _sample_images(x, coords, interpolation, fill_mode, fill_value)
     return _restore_layout(x, fmt, unbatched)
+
+
+# --- binding into a backend ---------------------------------------------------------------------
+
+SHARED_OPS = ("affine_transform", "crop_images", "elastic_transform", "extract_patches", "extract_patches_3d",
+              "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images", "resize", "rgb_to_grayscale",
+              "rgb_to_hsv", "scale_and_translate", "sobel_edges", "ssim")
+__all__ = list(SHARED_OPS)  # what a backend's ``from kc.backend.common.image import *`` takes as is
+
+
+def perspective_transform_with(solve):
+    """`perspective_transform` for one backend: homographies are solved with its ``solve``."""
+
+    def bound(images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None):
+        return perspective_transform(images, start_points, end_points, interpolation, fill_value,
+                                     data_format, solve=solve)
+
+    bound.__name__ = bound.__qualname__ = "perspective_transform"
+    return bound

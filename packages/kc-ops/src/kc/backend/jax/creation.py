@@ -1,181 +1,24 @@
-"""Tensor creation of the JAX backend (see kc/ops/_creation.py for dtypes)."""
+"""Tensor creation of the JAX backend (see kc/ops/_creation.py for dtypes).
+
+The bodies, shared with NumPy, live in kc/backend/common/numpy_like/creation.py.
+"""
 
 from __future__ import annotations
 
 import jax.numpy as jnp
 
-from kc import config, dtypes
-from kc.backend.jax.core import convert_to_tensor, to_native_dtype
-from kc.ops import _rules as rules
+from kc.backend.common.numpy_like.creation import creation_ops
+from kc.backend.jax import core
 
 
-def _new(dtype):
-    return to_native_dtype(rules.creation_dtype(dtype))
-
-
-def _like_dtype(x, dtype):
-    return x.dtype if dtype is None else to_native_dtype(dtype)
-
-
-def zeros(shape, dtype=None):
-    return jnp.zeros(shape, dtype=_new(dtype))
-
-
-def ones(shape, dtype=None):
-    return jnp.ones(shape, dtype=_new(dtype))
-
-
-def empty(shape, dtype=None):  # XLA has no uninitialised buffers: zeros
-    return jnp.zeros(shape, dtype=_new(dtype))
-
-
-def full(shape, fill_value, dtype=None):
-    fill_value = convert_to_tensor(fill_value, rules.creation_dtype(dtype))
-    return jnp.broadcast_to(fill_value, shape)
-
-
-def zeros_like(x, dtype=None):
-    x = convert_to_tensor(x)
-    return jnp.zeros(x.shape, dtype=_like_dtype(x, dtype))
-
-
-def ones_like(x, dtype=None):
-    x = convert_to_tensor(x)
-    return jnp.ones(x.shape, dtype=_like_dtype(x, dtype))
-
-
-def empty_like(x, dtype=None):
-    x = convert_to_tensor(x)
-    return jnp.zeros(x.shape, dtype=_like_dtype(x, dtype))
-
-
-def full_like(x, fill_value, dtype=None):
-    x = convert_to_tensor(x)
-    fill_value = convert_to_tensor(fill_value).astype(_like_dtype(x, dtype))
-    return jnp.broadcast_to(fill_value, x.shape)
-
-
-def eye(N, M=None, k=0, dtype=None):
-    return jnp.eye(N, M, k=k, dtype=_new(dtype))
-
-
-def identity(n, dtype=None):
-    return jnp.identity(n, dtype=_new(dtype))
-
-
-def tri(N, M=None, k=0, dtype=None):
-    return jnp.tri(N, M, k=k, dtype=_new(dtype))
-
-
-def arange(start, stop=None, step=None, dtype=None):
-    out = to_native_dtype(rules.arange_dtype(start, stop, step, dtype))
-    if stop is None:
-        start, stop = 0, start
-    return jnp.arange(start, stop, 1 if step is None else step).astype(out)
-
-
-def _cast_values(values, dtype):
-    """Cast computed float values to ``dtype``; integer dtypes round down as NumPy's linspace."""
-    if not dtypes.is_float_dtype(dtype) and dtype != "bool" and not dtype.startswith("complex"):
-        values = jnp.floor(values)
-    return values.astype(to_native_dtype(dtype))
-
-
-def _compute_dtype(out: str):
+def _compute_dtype(out: str) -> str:
     return out if out in ("float32", "float64") else "float32"
 
 
-def _check_axis(start, stop, axis, name):
-    rank = max(convert_to_tensor(start).ndim, convert_to_tensor(stop).ndim)
-    rules.canonical_axis(axis, rank + 1, name)
+def _own(x):
+    """JAX arrays are immutable: a broadcast or diagonal view is already a result."""
+    return x
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    _check_axis(start, stop, axis, "linspace")
-    out = rules.linspace_dtype(start, stop, dtype)
-    compute = to_native_dtype(_compute_dtype(out))
-    values, step = jnp.linspace(convert_to_tensor(start).astype(compute), convert_to_tensor(stop).astype(compute),
-                               num, endpoint=endpoint, retstep=True, axis=axis)
-    values = _cast_values(values, out)
-    return (values, jnp.asarray(step, values.dtype)) if retstep else values
-
-
-def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
-    _check_axis(start, stop, axis, "logspace")
-    out = rules.linspace_dtype(start, stop, dtype)
-    compute = to_native_dtype(_compute_dtype(out))
-    exponents = jnp.linspace(convert_to_tensor(start).astype(compute), convert_to_tensor(stop).astype(compute),
-                            num, endpoint=endpoint, axis=axis)
-    return _cast_values(jnp.power(jnp.asarray(base, compute), exponents), out)
-
-
-def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
-    _check_axis(start, stop, axis, "geomspace")
-    out = rules.linspace_dtype(start, stop, dtype)
-    compute = to_native_dtype(_compute_dtype(out))
-    values = jnp.geomspace(convert_to_tensor(start).astype(compute), convert_to_tensor(stop).astype(compute),
-                          num, endpoint=endpoint, axis=axis)
-    return _cast_values(values, out)
-
-
-def _check_matrix(x, name):
-    if x.ndim < 2:
-        raise ValueError(f"{name}: x must have rank >= 2, got shape {x.shape}.")
-
-
-def tril(x, k=0):
-    x = convert_to_tensor(x)
-    _check_matrix(x, "tril")
-    return jnp.tril(x, k)
-
-
-def triu(x, k=0):
-    x = convert_to_tensor(x)
-    _check_matrix(x, "triu")
-    return jnp.triu(x, k)
-
-
-def diag(x, k=0):
-    x = convert_to_tensor(x)
-    if x.ndim not in (1, 2):
-        raise ValueError(f"diag: x must be 1-D or 2-D, got shape {x.shape}.")
-    return jnp.diag(x, k)
-
-
-def diagflat(x, k=0):
-    return jnp.diagflat(convert_to_tensor(x), k)
-
-
-def vander(x, N=None, increasing=False):
-    x = convert_to_tensor(x)
-    if x.ndim != 1:
-        raise ValueError(f"vander: x must be 1-D, got shape {x.shape}.")
-    return jnp.vander(x, N, increasing=increasing).astype(x.dtype)
-
-
-def meshgrid(*x, indexing="xy"):
-    if indexing not in ("xy", "ij"):
-        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}.")
-    return list(jnp.meshgrid(*(convert_to_tensor(t) for t in x), indexing=indexing))
-
-
-def array(x, dtype=None):
-    return convert_to_tensor(x, dtype)
-
-
-def _window(np_fn, name):
-    def window(x):
-        return np_fn(rules.window_length(x, name)).astype(to_native_dtype(config.floatx()))
-
-    window.__name__ = name
-    return window
-
-
-bartlett = _window(jnp.bartlett, "bartlett")
-blackman = _window(jnp.blackman, "blackman")
-hamming = _window(jnp.hamming, "hamming")
-hanning = _window(jnp.hanning, "hanning")
-
-
-def kaiser(x, beta):
-    return jnp.kaiser(rules.window_length(x, "kaiser"), beta).astype(to_native_dtype(config.floatx()))
+# XLA has no uninitialised buffers: empty gives zeros.
+globals().update(creation_ops(jnp, core, _compute_dtype, uninitialised=jnp.zeros, own=_own))

@@ -32,12 +32,6 @@ def _jitted(fn, tensors: tuple):
     return call
 
 
-def _perspective(images, start_points, end_points, interpolation="bilinear", fill_value=0,
-                 data_format=None):
-    return _common.perspective_transform(images, start_points, end_points, interpolation,
-                                         fill_value, data_format, solve=jnp.linalg.solve)
-
-
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
                       fill_value=0.0, seed=None, data_format=None):
     images = jnp.asarray(images)
@@ -56,7 +50,8 @@ gaussian_blur = _jitted(_common.gaussian_blur, _IMAGES)
 hsv_to_rgb = _jitted(_common.hsv_to_rgb, _IMAGES)
 map_coordinates = _jitted(_common.map_coordinates, ("inputs", "coordinates"))
 pad_images = _jitted(_common.pad_images, _IMAGES)
-perspective_transform = _jitted(_perspective, ("images", "start_points", "end_points"))
+perspective_transform = _jitted(_common.perspective_transform_with(jnp.linalg.solve),
+                                ("images", "start_points", "end_points"))
 resize = _jitted(_common.resize, _IMAGES)
 rgb_to_grayscale = _jitted(_common.rgb_to_grayscale, _IMAGES)
 rgb_to_hsv = _jitted(_common.rgb_to_hsv, _IMAGES)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from kc.backend.common.numpy_like.indexing import indexing_ops
+from kc.backend.jax import core
 from kc.backend.jax.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
 _t = convert_to_tensor
 
 
-def _ix():
-    """Rules of kc.ops._indexing (imported late: it imports this module)."""
-    from kc.ops import _indexing
-
-    return _indexing
+# _ix, _ones_at, _sort_input, where and nonzero (shared with NumPy) come from
+# kc/backend/common/numpy_like/indexing.py.
+globals().update(indexing_ops(jnp, core))
 
 
 def _indices(indices, op, dim):
@@ -47,28 +47,6 @@ def take_along_axis(x, indices, axis=None):
     x = jnp.broadcast_to(x, shape[:axis] + [x.shape[axis]] + shape[axis + 1:])
     indices = jnp.broadcast_to(indices, shape[:axis] + [indices.shape[axis]] + shape[axis + 1:])
     return jnp.take_along_axis(x, indices, axis=axis, mode="clip")
-
-
-def _ones_at(shape, axis):
-    return shape[:axis] + (1,) + shape[axis + 1:]
-
-
-def where(condition, x1=None, x2=None):
-    _ix().check_where_args(x1, x2)
-    if x1 is None:
-        return nonzero(condition)
-    x1, x2 = promote(x1, x2)
-    return jnp.where(_t(condition).astype(bool), x1, x2)
-
-
-def nonzero(x):
-    return tuple(i.astype(jnp.int32) for i in jnp.nonzero(_t(x)))
-
-
-def _sort_input(x, axis, op):
-    x = _t(x)
-    axis = _ix().sort_axis(axis, x.ndim, op)
-    return (jnp.ravel(x), 0) if axis is None else (x, axis)
 
 
 def argsort(x, axis=-1):

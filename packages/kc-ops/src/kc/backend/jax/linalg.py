@@ -6,54 +6,18 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from kc.backend.jax.core import convert_to_tensor, promote, to_native_dtype
-
-
-def _r():
-    """Rules of kc.ops._linalg (imported late: it imports this module)."""
-    from kc.ops import _linalg
-
-    return _linalg
-
-
-def _matrix(x, op: str, square: bool = True):
-    """(x in its compute dtype, output dtype name), after checking x is a (batch of) matrix."""
-    x = convert_to_tensor(x)
-    _r().check_matrix(x.shape, op, square=square)
-    out = _r().linalg_dtype(x.dtype)
-    return x.astype(to_native_dtype(_r().compute_dtype(out))), out
-
-
-def _operands(a, b):
-    a, b = promote(a, b)
-    out = _r().linalg_dtype(a.dtype)
-    compute = to_native_dtype(_r().compute_dtype(out))
-    return a.astype(compute), b.astype(compute), out
+from kc.backend.common.numpy_like.linalg import linalg_ops
+from kc.backend.jax import core
+from kc.backend.jax.core import convert_to_tensor, to_native_dtype
 
 
 def _cast(x, out: str):
     return x.astype(to_native_dtype(out))
 
 
-def _adjoint(x):
-    return jnp.conj(jnp.swapaxes(x, -1, -2))
-
-
-def cholesky(x, upper=False):
-    x, out = _matrix(x, "cholesky")
-    lower = jnp.linalg.cholesky(x)
-    return _cast(_adjoint(lower) if upper else lower, out)
-
-
-def cholesky_inverse(x, upper=False):
-    x, out = _matrix(x, "cholesky_inverse")
-    a = _adjoint(x) @ x if upper else x @ _adjoint(x)
-    return _cast(jnp.linalg.inv(a), out)
-
-
-def det(x):
-    x, out = _matrix(x, "det")
-    return _cast(jnp.linalg.det(x), out)
+# _r, _matrix, _operands, _adjoint, cholesky, cholesky_inverse and det (shared with
+# NumPy) come from kc/backend/common/numpy_like/linalg.py.
+globals().update(linalg_ops(jnp, core, cast=_cast))
 
 
 def eig(x):

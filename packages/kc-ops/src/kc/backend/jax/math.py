@@ -7,6 +7,8 @@ import jax.numpy as jnp
 import jax.scipy.special as jss
 
 from kc import dtypes
+from kc.backend.common.numpy_like.fft import fft_ops
+from kc.backend.jax import core
 from kc.backend.jax.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -146,26 +148,6 @@ def _complex(x, name: str, rank: int = 1):
     return jax.lax.complex(real.astype(compute), imag.astype(compute)), dtype
 
 
-def _pair(c, dtype: str) -> tuple:
-    dtype = to_native_dtype(dtype)
-    return jnp.real(c).astype(dtype), jnp.imag(c).astype(dtype)
-
-
-def fft(x):
-    c, dtype = _complex(x, "fft")
-    return _pair(jnp.fft.fft(c, axis=-1), dtype)
-
-
-def fft2(x):
-    c, dtype = _complex(x, "fft2", 2)
-    return _pair(jnp.fft.fft2(c, axes=(-2, -1)), dtype)
-
-
-def ifft2(x):
-    c, dtype = _complex(x, "ifft2", 2)
-    return _pair(jnp.fft.ifft2(c, axes=(-2, -1)), dtype)
-
-
 def _rfft_input(x):
     x = _floats(x)
     _m().check_fft_rank(x.shape, 1, "rfft")
@@ -222,20 +204,6 @@ def _overlap_add(frames, stride: int):
     return out.at[..., index].add(frames.reshape(tuple(batch) + (count * size,)))
 
 
-def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
-    c, dtype = _complex(x, "istft", 2)
-    _m().check_stft_args(sequence_length, fft_length, window, "istft")
-    frames = jnp.fft.irfft(c, n=fft_length, axis=-1)
-    win = _window(window, sequence_length, fft_length, frames.dtype)
-    if win is None:
-        win = jnp.ones(fft_length, frames.dtype)
-    signal = _overlap_add(frames * win, sequence_stride)
-    norm = _overlap_add(jnp.broadcast_to(win * win, frames.shape[-2:]), sequence_stride)
-    signal = signal / jnp.where(norm > 1e-10, norm, 1.0)
-    if center:
-        pad = fft_length // 2
-        signal = signal[..., pad:signal.shape[-1] - pad]
-    if length is not None:
-        signal = signal[..., :length]
-        signal = jnp.pad(signal, [(0, 0)] * (signal.ndim - 1) + [(0, length - signal.shape[-1])])
-    return signal.astype(to_native_dtype(dtype))
+# _pair, fft, fft2, ifft2 and istft (shared with NumPy) come from
+# kc/backend/common/numpy_like/fft.py.
+globals().update(fft_ops(jnp, core, complex_input=_complex, window_of=_window, overlap_add=_overlap_add))

@@ -10,6 +10,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from kc import config, dtypes
+from kc.backend.common.numpy_like.nn import param_broadcaster
 from kc.backend.jax.core import convert_to_tensor, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -259,11 +260,7 @@ def _stat_in(x):
     return x.astype(to_native_dtype(dtypes.result_type(name, "float32"))), to_native_dtype(name)
 
 
-def _param(v, x, axes):
-    v = convert_to_tensor(v).astype(x.dtype)
-    if v.ndim not in (0, x.ndim):
-        v = v.reshape([x.shape[i] if i in axes else 1 for i in range(x.ndim)])
-    return v
+_param = param_broadcaster(convert_to_tensor)  # shared with NumPy: common/numpy_like/nn.py
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from kc import dtypes
+from kc.backend.common.numpy_like.products import cross_op
 from kc.backend.jax.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops._rules import matmul_dtype
 
@@ -66,21 +67,7 @@ def kron(x1, x2):
     return jnp.kron(x1, x2)
 
 
-def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    x1, x2 = promote(x1, x2)
-    p = _p()
-    p.check_cross_dtype(x1, x2)
-    p.cross_shape(x1.shape, x2.shape, axisa, axisb, axisc, axis)
-    a, b, c = p.cross_axes(x1.ndim, x2.ndim, axisa, axisb, axisc, axis)
-    x1, x2 = jnp.moveaxis(x1, a, -1), jnp.moveaxis(x2, b, -1)
-    planar = x1.shape[-1] == 2 and x2.shape[-1] == 2
-    out = jnp.cross(_to3(x1), _to3(x2))
-    return out[..., 2] if planar else jnp.moveaxis(out, -1, c)
-
-
-def _to3(v):
-    """2-component vectors get a zero z component."""
-    return jnp.concatenate([v, jnp.zeros_like(v[..., :1])], -1) if v.shape[-1] == 2 else v
+cross = cross_op(jnp, promote)  # shared with NumPy: kc/backend/common/numpy_like/products.py
 
 
 def trace(x, offset=0, axis1=0, axis2=1):

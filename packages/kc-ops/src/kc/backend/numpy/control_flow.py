@@ -15,31 +15,7 @@ def _stack(xs):
     return np.stack(xs)
 
 
-def cond(pred, true_fn, false_fn):
-    return true_fn() if bool(pred) else false_fn()
-
-
-def switch(index, branches, *operands):
-    return branches[core_ops.clamp_index(index, len(branches))](*operands)
-
-
-def while_loop(cond, body, loop_vars, maximum_iterations=None):
-    return core_ops.python_while_loop(cond, body, loop_vars, maximum_iterations, convert_to_tensor)
-
-
-def fori_loop(lower, upper, body_fun, init_val):
-    val = tree.map_structure(convert_to_tensor, init_val)
-    for i in range(int(lower), int(upper)):
-        val = body_fun(i, val)
-    return tree.map_structure(convert_to_tensor, val)
-
-
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
-    return core_ops.python_scan(f, init, xs, length, reverse, convert_to_tensor, _stack)
-
-
-def map(f, xs):
-    return core_ops.python_map(f, xs, convert_to_tensor, _stack)
+cond, switch, while_loop, fori_loop, scan, map = core_ops.python_control_flow(convert_to_tensor, _stack)
 
 
 def vectorized_map(function, elements):

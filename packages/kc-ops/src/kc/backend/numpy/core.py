@@ -9,14 +9,14 @@ import ml_dtypes  # noqa: F401  (registers bfloat16 with NumPy)
 import numpy as np
 
 from kc import dtypes
-from kc.backend.common.convert import python_data_dtype
 from kc.backend.common.core_ops import (
-    check_convertible,
     check_reduction,
     checked_dtype,
-    conversion_error,
-    dtype_error,
-    saturation_bounds,
+    convert_array_like,
+    make_promote,
+    native_dtype_of,
+    saturation_args,
+    unwrap_variable,
 )
 
 _NP_DTYPES = {name: np.dtype(ml_dtypes.bfloat16 if name == "bfloat16" else name)
@@ -37,28 +37,13 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         raise ValueError("convert_to_tensor: the numpy backend has no sparse tensors (sparse=True).")
     if ragged:
         raise ValueError("convert_to_tensor: the numpy backend has no ragged tensors (ragged=True).")
-    if dtype is not None:
-        try:
-            dtype = to_native_dtype(dtype)
-        except (KeyError, ValueError) as e:
-            raise dtype_error(dtype, "convert_to_tensor", "numpy") from e
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
-    if isinstance(x, np.ndarray):
-        return x if dtype is None or x.dtype == dtype else x.astype(dtype)
-    check_convertible(x)
-    try:
-        if dtype is None and not hasattr(x, "dtype") and not hasattr(x, "__array__"):
-            dtype = to_native_dtype(python_data_dtype(x))
-        return np.asarray(x, dtype=dtype)
-    except (TypeError, ValueError) as e:
-        raise conversion_error(x, e) from e
+    dtype = native_dtype_of(dtype, to_native_dtype, "numpy")
+    x = unwrap_variable(x)
+    return convert_array_like(x, dtype, np.ndarray, np.asarray, to_native_dtype)
 
 
 def convert_to_numpy(x) -> np.ndarray:
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
-    return np.asarray(x)
+    return np.asarray(unwrap_variable(x))
 
 
 def device_scope(kind: str, index: int):
@@ -70,18 +55,7 @@ def device_scope(kind: str, index: int):
 from kc.backend.numpy.variables import Variable  # noqa: E402,F401  (uses core lazily: no cycle)
 
 
-_SCALARS = (bool, int, float, complex)
-
-
-def promote(*xs, dtype=None):
-    """Convert ``xs`` to tensors of their kc result dtype (or ``dtype``).
-
-    Python scalars are weak: ``promote(float16_tensor, 1.0)`` stays float16.
-    """
-    xs = [x if isinstance(x, _SCALARS) or is_tensor(x) else convert_to_tensor(x) for x in xs]
-    if dtype is None:
-        dtype = dtypes.result_type(*xs)
-    return [convert_to_tensor(x, dtype) for x in xs]
+promote = make_promote(convert_to_tensor, is_tensor)
 
 
 def shape(x) -> tuple:
@@ -93,9 +67,7 @@ def cast(x, dtype):
 
 
 def saturate_cast(x, dtype):
-    dtype = checked_dtype(dtype, "saturate_cast")
-    x = convert_to_tensor(x)
-    bounds = saturation_bounds(dtypes.standardize_dtype(x.dtype), dtype)
+    x, dtype, bounds = saturation_args(x, dtype, convert_to_tensor)
     if bounds is not None:
         if x.dtype.kind == "f" and dtypes.is_int_dtype(dtype):
             x = np.where(np.isnan(x), 0, x)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from kc.backend.common.numpy_like.indexing import indexing_ops
+from kc.backend.numpy import core
 from kc.backend.numpy.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
 _t = convert_to_tensor
 
 
-def _ix():
-    """Rules of kc.ops._indexing (imported late: it imports this module)."""
-    from kc.ops import _indexing
-
-    return _indexing
+# _ix, _ones_at, _sort_input, where and nonzero (shared with JAX) come from
+# kc/backend/common/numpy_like/indexing.py.
+globals().update(indexing_ops(np, core))
 
 
 def _indices(indices, op):
@@ -40,28 +40,6 @@ def take_along_axis(x, indices, axis=None):
     x = np.broadcast_to(x, shape[:axis] + [x.shape[axis]] + shape[axis + 1:])
     indices = np.broadcast_to(indices, shape[:axis] + [indices.shape[axis]] + shape[axis + 1:])
     return np.take_along_axis(x, indices, axis=axis)
-
-
-def _ones_at(shape, axis):
-    return shape[:axis] + (1,) + shape[axis + 1:]
-
-
-def where(condition, x1=None, x2=None):
-    _ix().check_where_args(x1, x2)
-    if x1 is None:
-        return nonzero(condition)
-    x1, x2 = promote(x1, x2)
-    return np.where(_t(condition).astype(bool), x1, x2)
-
-
-def nonzero(x):
-    return tuple(i.astype(np.int32) for i in np.nonzero(_t(x)))
-
-
-def _sort_input(x, axis, op):
-    x = _t(x)
-    axis = _ix().sort_axis(axis, x.ndim, op)
-    return (np.ravel(x), 0) if axis is None else (x, axis)
 
 
 def argsort(x, axis=-1):

@@ -4,54 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from kc.backend.numpy.core import convert_to_tensor, promote, to_native_dtype
-
-
-def _r():
-    """Rules of kc.ops._linalg (imported late: it imports this module)."""
-    from kc.ops import _linalg
-
-    return _linalg
-
-
-def _matrix(x, op: str, square: bool = True):
-    """(x in its compute dtype, output dtype name), after checking x is a (batch of) matrix."""
-    x = convert_to_tensor(x)
-    _r().check_matrix(x.shape, op, square=square)
-    out = _r().linalg_dtype(x.dtype)
-    return x.astype(to_native_dtype(_r().compute_dtype(out)), copy=False), out
-
-
-def _operands(a, b):
-    a, b = promote(a, b)
-    out = _r().linalg_dtype(a.dtype)
-    compute = to_native_dtype(_r().compute_dtype(out))
-    return a.astype(compute, copy=False), b.astype(compute, copy=False), out
+from kc.backend.common.numpy_like.linalg import linalg_ops
+from kc.backend.numpy import core
+from kc.backend.numpy.core import convert_to_tensor, to_native_dtype
 
 
 def _cast(x, out: str) -> np.ndarray:
     return np.asarray(x).astype(to_native_dtype(out), copy=False)
 
 
-def _adjoint(x):
-    return np.conj(np.swapaxes(x, -1, -2))
-
-
-def cholesky(x, upper=False):
-    x, out = _matrix(x, "cholesky")
-    lower = np.linalg.cholesky(x)
-    return _cast(_adjoint(lower) if upper else lower, out)
-
-
-def cholesky_inverse(x, upper=False):
-    x, out = _matrix(x, "cholesky_inverse")
-    a = _adjoint(x) @ x if upper else x @ _adjoint(x)
-    return _cast(np.linalg.inv(a), out)
-
-
-def det(x):
-    x, out = _matrix(x, "det")
-    return _cast(np.linalg.det(x), out)
+# _r, _matrix, _operands, _adjoint, cholesky, cholesky_inverse and det (shared with
+# JAX) come from kc/backend/common/numpy_like/linalg.py.
+globals().update(linalg_ops(np, core, cast=_cast))
 
 
 def eig(x):

@@ -7,6 +7,9 @@ import math
 import numpy as np
 
 from kc import dtypes
+from kc.backend.common.numpy_like.fft import fft_ops
+from kc.backend.common.segment_ops import segment_reductions
+from kc.backend.numpy import core
 from kc.backend.numpy.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -46,20 +49,7 @@ def _segment(reduction: str, name: str, data, segment_ids, num_segments):
     return result != 0 if out == "bool" else result
 
 
-def segment_sum(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("sum", "segment_sum", data, segment_ids, num_segments)
-
-
-def segment_prod(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("prod", "segment_prod", data, segment_ids, num_segments)
-
-
-def segment_max(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("max", "segment_max", data, segment_ids, num_segments)
-
-
-def segment_min(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("min", "segment_min", data, segment_ids, num_segments)
+segment_sum, segment_prod, segment_max, segment_min = segment_reductions(_segment)
 
 
 # --- top-k, logsumexp ------------------------------------------------------------------
@@ -173,26 +163,6 @@ def _complex(x, name: str, rank: int = 1):
     return real + 1j * imag.astype(np.float64), dtype
 
 
-def _pair(c, dtype: str) -> tuple:
-    dtype = to_native_dtype(dtype)
-    return np.real(c).astype(dtype), np.imag(c).astype(dtype)
-
-
-def fft(x):
-    c, dtype = _complex(x, "fft")
-    return _pair(np.fft.fft(c, axis=-1), dtype)
-
-
-def fft2(x):
-    c, dtype = _complex(x, "fft2", 2)
-    return _pair(np.fft.fft2(c, axes=(-2, -1)), dtype)
-
-
-def ifft2(x):
-    c, dtype = _complex(x, "ifft2", 2)
-    return _pair(np.fft.ifft2(c, axes=(-2, -1)), dtype)
-
-
 def rfft(x, fft_length=None):
     x = _floats(x)
     _m().check_fft_rank(x.shape, 1, "rfft")
@@ -243,20 +213,6 @@ def _overlap_add(frames, stride: int):
     return out
 
 
-def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
-    c, dtype = _complex(x, "istft", 2)
-    _m().check_stft_args(sequence_length, fft_length, window, "istft")
-    frames = np.fft.irfft(c, n=fft_length, axis=-1)
-    win = _window(window, sequence_length, fft_length, frames.dtype)
-    if win is None:
-        win = np.ones(fft_length, frames.dtype)
-    signal = _overlap_add(frames * win, sequence_stride)
-    norm = _overlap_add(np.broadcast_to(win * win, frames.shape[-2:]), sequence_stride)
-    signal = signal / np.where(norm > 1e-10, norm, 1.0)
-    if center:
-        pad = fft_length // 2
-        signal = signal[..., pad:signal.shape[-1] - pad]
-    if length is not None:
-        signal = signal[..., :length]
-        signal = np.pad(signal, [(0, 0)] * (signal.ndim - 1) + [(0, length - signal.shape[-1])])
-    return signal.astype(to_native_dtype(dtype))
+# _pair, fft, fft2, ifft2 and istft (shared with JAX) come from
+# kc/backend/common/numpy_like/fft.py.
+globals().update(fft_ops(np, core, complex_input=_complex, window_of=_window, overlap_add=_overlap_add))

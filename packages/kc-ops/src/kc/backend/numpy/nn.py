@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from kc import config, dtypes
+from kc.backend.common.numpy_like.nn import param_broadcaster
 from kc.backend.numpy.core import convert_to_tensor, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -291,12 +292,7 @@ def _stat_in(x):
     return x.astype(to_native_dtype(dtypes.result_type(name, "float32"))), name
 
 
-def _param(v, x, axes):
-    """A gamma/beta/scale of the normalized axes' shape, broadcast against ``x``."""
-    v = convert_to_tensor(v).astype(x.dtype)
-    if v.ndim not in (0, x.ndim):
-        v = v.reshape([x.shape[i] if i in axes else 1 for i in range(x.ndim)])
-    return v
+_param = param_broadcaster(convert_to_tensor)  # shared with JAX: common/numpy_like/nn.py
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):

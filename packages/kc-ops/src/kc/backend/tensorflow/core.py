@@ -12,9 +12,11 @@ from kc.backend.common.core_ops import (
     check_reduction,
     checked_dtype,
     conversion_error,
-    dtype_error,
-    saturation_bounds,
+    make_promote,
+    native_dtype_of,
+    saturation_args,
     scatter_flat_indices,
+    unwrap_variable,
 )
 
 _TF_DTYPES = {name: tf.as_dtype(name) for name in dtypes.ALLOWED_DTYPES}
@@ -30,13 +32,8 @@ def is_tensor(x) -> bool:
 
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
-    if dtype is not None:
-        try:
-            dtype = to_native_dtype(dtype)
-        except (KeyError, ValueError) as e:
-            raise dtype_error(dtype, "convert_to_tensor", "tensorflow") from e
+    x = unwrap_variable(x)
+    dtype = native_dtype_of(dtype, to_native_dtype, "tensorflow")
     if tf.is_tensor(x):
         if isinstance(x, tf.SparseTensor) and sparse is False:
             x = tf.sparse.to_dense(x)
@@ -65,8 +62,7 @@ def _convert_data(x, dtype):
 
 
 def convert_to_numpy(x) -> np.ndarray:
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
+    x = unwrap_variable(x)
     if isinstance(x, tf.SparseTensor):
         x = tf.sparse.to_dense(x)
     elif isinstance(x, tf.RaggedTensor):
@@ -81,18 +77,7 @@ def device_scope(kind: str, index: int):
 from kc.backend.tensorflow.variables import Variable  # noqa: E402,F401  (uses core lazily: no cycle)
 
 
-_SCALARS = (bool, int, float, complex)
-
-
-def promote(*xs, dtype=None):
-    """Convert ``xs`` to tensors of their kc result dtype (or ``dtype``).
-
-    Python scalars are weak: ``promote(float16_tensor, 1.0)`` stays float16.
-    """
-    xs = [x if isinstance(x, _SCALARS) or is_tensor(x) else convert_to_tensor(x) for x in xs]
-    if dtype is None:
-        dtype = dtypes.result_type(*xs)
-    return [convert_to_tensor(x, dtype) for x in xs]
+promote = make_promote(convert_to_tensor, is_tensor)
 
 
 def shape(x) -> tuple:
@@ -110,9 +95,7 @@ def cast(x, dtype):
 
 
 def saturate_cast(x, dtype):
-    dtype = checked_dtype(dtype, "saturate_cast")
-    x = convert_to_tensor(x)
-    bounds = saturation_bounds(dtypes.standardize_dtype(x.dtype), dtype)
+    x, dtype, bounds = saturation_args(x, dtype, convert_to_tensor)
     if bounds is not None:
         if x.dtype.is_floating and dtypes.is_int_dtype(dtype):
             x = tf.where(tf.math.is_nan(x), tf.zeros((), x.dtype), x)

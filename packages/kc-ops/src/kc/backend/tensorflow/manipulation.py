@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from kc import dtypes
+from kc.backend.common.split_ops import split_variants
 from kc.backend.tensorflow.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -99,29 +100,8 @@ def _split(x, indices_or_sections, axis, op, even=True):
     return tf.split(x, sizes, axis=axis)
 
 
-def split(x, indices_or_sections, axis=0):
-    return _split(x, indices_or_sections, axis, "split")
-
-
-def array_split(x, indices_or_sections, axis=0):
-    return _split(x, indices_or_sections, axis, "array_split", even=False)
-
-
-def hsplit(x, indices_or_sections):
-    x = _t(x)
-    return _split(x, indices_or_sections, _m().hsplit_axis(x.ndim), "hsplit")
-
-
-def vsplit(x, indices_or_sections):
-    x = _t(x)
-    _m().check_min_rank(x.ndim, 2, "vsplit")
-    return _split(x, indices_or_sections, 0, "vsplit")
-
-
-def dsplit(x, indices_or_sections):
-    x = _t(x)
-    _m().check_min_rank(x.ndim, 3, "dsplit")
-    return _split(x, indices_or_sections, 2, "dsplit")
+# split, array_split, hsplit, vsplit and dsplit: common/split_ops.py, over _split.
+globals().update(split_variants(_t, _split))
 
 
 def tile(x, repeats):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from kc import dtypes
+from kc.backend.common.segment_ops import segment_reductions
 from kc.backend.tensorflow.core import convert_to_tensor, promote, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -59,20 +60,7 @@ def _segment(reduction: str, name: str, data, segment_ids, num_segments):
     return r != 0 if out == "bool" else r
 
 
-def segment_sum(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("sum", "segment_sum", data, segment_ids, num_segments)
-
-
-def segment_prod(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("prod", "segment_prod", data, segment_ids, num_segments)
-
-
-def segment_max(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("max", "segment_max", data, segment_ids, num_segments)
-
-
-def segment_min(data, segment_ids, num_segments=None, sorted=False):
-    return _segment("min", "segment_min", data, segment_ids, num_segments)
+segment_sum, segment_prod, segment_max, segment_min = segment_reductions(_segment)
 
 
 # --- top-k, logsumexp ------------------------------------------------------------------

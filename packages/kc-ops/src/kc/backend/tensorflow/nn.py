@@ -11,6 +11,7 @@ import math
 import tensorflow as tf
 
 from kc import config, dtypes
+from kc.backend.common import nn_ops
 from kc.backend.tensorflow.core import convert_to_tensor, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -25,15 +26,7 @@ def _float_in(x, dtype: str | None = None):
 
 def _unary(fn):
     """Lift a float formula into an op with kc's activation dtype rule (half floats in float32)."""
-
-    def op(x, *args, **kwargs):
-        x = _float_in(x)
-        if x.dtype in _HALF:
-            return tf.cast(fn(tf.cast(x, tf.float32), *args, **kwargs), x.dtype)
-        return fn(x, *args, **kwargs)
-
-    op.__name__ = getattr(fn, "__name__", "op")
-    return op
+    return nn_ops.float_activation(fn, _float_in, _HALF, tf.cast, tf.float32)
 
 
 def _int_keeping(fn):
@@ -47,8 +40,7 @@ def _int_keeping(fn):
             return tf.cast(fn(tf.cast(x, tf.int64), *args, **kwargs), x.dtype)
         return fn(x, *args, **kwargs)
 
-    op.__name__ = getattr(fn, "__name__", "op")
-    return op
+    return nn_ops.named_after(op, fn)
 
 
 def _const(value, dtype):

@@ -16,9 +16,11 @@ from kc.backend.common.core_ops import (
     check_reduction,
     checked_dtype,
     conversion_error,
-    dtype_error,
-    saturation_bounds,
+    make_promote,
+    native_dtype_of,
+    saturation_args,
     scatter_flat_indices,
+    unwrap_variable,
 )
 
 _TORCH_DTYPES = {
@@ -56,13 +58,8 @@ def is_tensor(x) -> bool:
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("convert_to_tensor: the torch backend has no ragged tensors (ragged=True).")
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
-    if dtype is not None:
-        try:
-            dtype = to_native_dtype(dtype)
-        except (KeyError, ValueError) as e:
-            raise dtype_error(dtype, "convert_to_tensor", "torch") from e
+    x = unwrap_variable(x)
+    dtype = native_dtype_of(dtype, to_native_dtype, "torch")
     if isinstance(x, torch.Tensor):
         if dtype is not None and x.dtype != dtype:
             x = x.to(dtype)
@@ -91,8 +88,7 @@ def _convert_data(x, dtype):
 
 
 def convert_to_numpy(x) -> np.ndarray:
-    if hasattr(x, "_kc_variable_value"):
-        x = x._kc_variable_value()
+    x = unwrap_variable(x)
     if isinstance(x, torch.Tensor):
         x = x.detach()
         if x.dtype == torch.bfloat16:
@@ -114,18 +110,7 @@ def device_scope(kind: str, index: int):
 from kc.backend.torch.variables import Variable  # noqa: E402,F401  (uses core lazily: no cycle)
 
 
-_SCALARS = (bool, int, float, complex)
-
-
-def promote(*xs, dtype=None):
-    """Convert ``xs`` to tensors of their kc result dtype (or ``dtype``).
-
-    Python scalars are weak: ``promote(float16_tensor, 1.0)`` stays float16.
-    """
-    xs = [x if isinstance(x, _SCALARS) or is_tensor(x) else convert_to_tensor(x) for x in xs]
-    if dtype is None:
-        dtype = dtypes.result_type(*xs)
-    return [convert_to_tensor(x, dtype) for x in xs]
+promote = make_promote(convert_to_tensor, is_tensor)
 
 
 def shape(x) -> tuple:
@@ -137,9 +122,7 @@ def cast(x, dtype):
 
 
 def saturate_cast(x, dtype):
-    dtype = checked_dtype(dtype, "saturate_cast")
-    x = convert_to_tensor(x)
-    bounds = saturation_bounds(dtypes.standardize_dtype(x.dtype), dtype)
+    x, dtype, bounds = saturation_args(x, dtype, convert_to_tensor)
     if bounds is not None:
         if x.dtype.is_floating_point and dtypes.is_int_dtype(dtype):
             x = torch.nan_to_num(x, nan=0.0, posinf=bounds[1], neginf=bounds[0])

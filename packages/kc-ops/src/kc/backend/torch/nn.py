@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from kc import config, dtypes
+from kc.backend.common import nn_ops
 from kc.backend.torch.core import convert_to_tensor, to_native_dtype
 from kc.ops import _rules as rules
 
@@ -26,15 +27,7 @@ def _float_in(x, dtype: str | None = None):
 
 def _unary(fn):
     """Lift a float formula into an op with kc's activation dtype rule (half floats in float32)."""
-
-    def op(x, *args, **kwargs):
-        x = _float_in(x)
-        if x.dtype in _HALF:
-            return fn(x.float(), *args, **kwargs).to(x.dtype)
-        return fn(x, *args, **kwargs)
-
-    op.__name__ = getattr(fn, "__name__", "op")
-    return op
+    return nn_ops.float_activation(fn, _float_in, _HALF, lambda x, dtype: x.to(dtype), torch.float32)
 
 
 def _int_keeping(fn):
@@ -46,8 +39,7 @@ def _int_keeping(fn):
             x = _float_in(x)
         return fn(x, *args, **kwargs).to(x.dtype)
 
-    op.__name__ = getattr(fn, "__name__", "op")
-    return op
+    return nn_ops.named_after(op, fn)
 
 
 # --- activations ------------------------------------------------------------------------
