@@ -58,7 +58,8 @@ def assert_close(actual, expected, dtype=None, rtol=None, atol=None, check_dtype
     rtol = rt if rtol is None else rtol
     atol = at if atol is None else atol
     a = to_numpy(actual)
-    e = np.asarray(expected)
+    e = to_numpy(expected) if kc.backend.is_tensor(expected) or isinstance(expected, kc.Variable) \
+        else np.asarray(expected)
     assert a.shape == e.shape, f"shape: got {a.shape}, expected {e.shape}"
     if _is_inexact(a) or _is_inexact(e):
         np.testing.assert_allclose(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64),

@@ -6,6 +6,7 @@ Every value is checked against a closed-form NumPy reference written here
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 
@@ -449,13 +450,9 @@ def test_ctc_decode_greedy_hand_made():
 
 
 def test_ctc_decode_beam_search_finds_most_probable_labels():
-    if BACKEND in ("jax", "torch"):
-        with pytest.raises(NotImplementedError, match="beam_search"):
-            ops.ctc_decode(CTC_LOGITS, CTC_OUTPUT_LEN, strategy="beam_search")
-        return
     paths, scores = ops.ctc_decode(CTC_LOGITS.astype("float32"), CTC_OUTPUT_LEN, strategy="beam_search",
                                    beam_width=50, top_paths=2)
-    assert tuple(paths.shape) == (2, 3, 4)
+    assert tuple(paths.shape) == (2, 3, 4) and dtype_name(paths) == "int32" and dtype_name(scores) == "float32"
     paths, scores = to_numpy(paths), to_numpy(scores)
     for b in range(3):
         ranked = sorted(np_label_log_probs(CTC_LOGITS[b], CTC_OUTPUT_LEN[b], 0).items(), key=lambda kv: -kv[1])
@@ -463,6 +460,54 @@ def test_ctc_decode_beam_search_finds_most_probable_labels():
             labels, logp = ranked[k]
             assert tuple(int(c) for c in paths[k, b] if c >= 0) == labels
             np.testing.assert_allclose(scores[b, k], logp, rtol=1e-4)
+
+
+def np_prefix_beam_search(logits, length, beam_width, blank):
+    """Reference prefix beam search on one sequence: [(labels, log P)] best first."""
+    beams = {(): (0.0, -np.inf)}  # labels -> [log P(alignments ending in blank), ... ending in a label]
+    for lp in np_log_softmax(logits[:length].astype("float64")):
+        nxt = collections.defaultdict(lambda: [-np.inf, -np.inf])
+
+        def add(labels, ends_in_label, logp):
+            nxt[labels][ends_in_label] = np.logaddexp(nxt[labels][ends_in_label], logp)
+
+        for labels, (pb, pnb) in beams.items():
+            add(labels, 0, np.logaddexp(pb, pnb) + lp[blank])
+            if labels:
+                add(labels, 1, pnb + lp[labels[-1]])  # the last label repeated
+            for c in range(len(lp)):
+                if c != blank:
+                    add(labels + (c,), 1, (pb if labels[-1:] == (c,) else np.logaddexp(pb, pnb)) + lp[c])
+        beams = dict(sorted(nxt.items(), key=lambda kv: -np.logaddexp(*kv[1]))[:beam_width])
+    return [(labels, np.logaddexp(*v)) for labels, v in beams.items()]
+
+
+BEAM_X = np.random.default_rng(11).normal(size=(3, 6, 4)) * 1.5
+BEAM_LEN = np.array([6, 4, 1])
+BEAM_CASES = [  # (id, ctc_decode keywords); small beams make the pruning matter
+    ("wide", dict(beam_width=100, top_paths=3)),
+    ("narrow", dict(beam_width=2, top_paths=2)),
+    ("blank-2", dict(beam_width=3, top_paths=3, mask_index=2)),
+    ("blank-None-is-last", dict(beam_width=4, top_paths=2, mask_index=None)),
+    ("merge_repeated-ignored", dict(beam_width=3, top_paths=1, merge_repeated=False)),
+    ("more-paths-than-beams", dict(beam_width=2, top_paths=4, mask_index=3)),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", BEAM_CASES)
+def test_ctc_decode_beam_search_matches_reference(name, kwargs):
+    paths, scores = ops.ctc_decode(BEAM_X.astype("float32"), BEAM_LEN, strategy="beam_search", **kwargs)
+    top, width = kwargs["top_paths"], kwargs["beam_width"]
+    blank = kwargs.get("mask_index", 0)
+    blank = BEAM_X.shape[-1] - 1 if blank is None else blank
+    want_paths = np.full((top, 3, 6), -1)
+    want_scores = np.full((3, top), -np.inf)
+    for b in range(3):
+        for k, (labels, logp) in enumerate(np_prefix_beam_search(BEAM_X[b], BEAM_LEN[b], width, blank)[:top]):
+            want_paths[k, b, :len(labels)] = labels
+            want_scores[b, k] = logp
+    assert_close(paths, want_paths, dtype="int32")
+    assert_close(scores, want_scores, dtype="float32", rtol=1e-5, atol=1e-5)
 
 
 # --- symbolic shapes and dtypes -------------------------------------------------------------------
@@ -518,6 +563,8 @@ COMPILED = [
     ("layer_normalization", lambda x: ops.layer_normalization(x, epsilon=1e-3)),
     ("one_hot", lambda x: ops.one_hot(native_int(x), 3)),
     ("ctc_decode", lambda x: ops.ctc_decode(x[None], np.array([2], "int32"))[0]),
+    ("ctc_decode beam", lambda x: ops.ctc_decode(x[None], np.array([2], "int32"), strategy="beam_search",
+                                                 beam_width=3, top_paths=2)[1]),
 ]
 
 

@@ -282,3 +282,86 @@ def test_tensorflow_function_reads_and_assigns():
     assert_close(step(tf.constant([1.0, 1.0])), [4.0, 6.0], "float32")
     assert_close(step(tf.constant([1.0, 1.0])), [6.0, 8.0], "float32")
     assert_close(v.numpy(), [3.0, 4.0])
+
+
+# --- AutocastScope (mixed precision reads) -------------------------------------------------
+
+# (variable kwargs, scope dtype, dtype read inside the scope)
+AUTOCAST = [
+    ({"initializer": [1.5, -2.0]}, "float16", "float16"),
+    ({"initializer": [1.5, -2.0]}, "bfloat16", "bfloat16"),
+    ({"initializer": [1.5, -2.0], "autocast": False}, "float16", "float32"),
+    ({"initializer": [1.5, -2.0], "dtype": "float16"}, "float16", "float16"),
+    ({"initializer": [1.5, -2.0], "dtype": "bfloat16"}, "float16", "float16"),
+    ({"initializer": [1, -2]}, "float16", "int32"),
+    ({"initializer": [True, False]}, "bfloat16", "bool"),
+    ({"initializer": [1.5, -2.0]}, None, "float32"),
+]
+
+
+@pytest.mark.parametrize("kwargs, scope_dtype, read_dtype", AUTOCAST)
+def test_autocast_read_dtype(kwargs, scope_dtype, read_dtype):
+    v = kc.Variable(**kwargs)
+    stored, expected = v.dtype, np.asarray(kwargs["initializer"])
+    with kc.backend.AutocastScope(scope_dtype) as scope:
+        assert kc.backend.get_autocast_scope() is scope and scope.dtype == scope_dtype
+        assert dtype_name(v.value) == read_dtype
+        assert_close(v.value, expected.astype(read_dtype if read_dtype != "bfloat16" else "float32"),
+                     read_dtype)
+        assert v.dtype == stored  # the variable itself keeps its dtype
+    assert kc.backend.get_autocast_scope() is None
+    assert dtype_name(v.value) == stored
+
+
+def test_autocast_assign_keeps_variable_dtype():
+    v = kc.Variable([1.0, 2.0])
+    with kc.backend.AutocastScope("float16"):
+        out = v.assign([0.1, 3.0])
+        assert dtype_name(out) == "float32"
+        v.assign_add([1.0, 1.0])
+        assert dtype_name(v.value) == "float16"
+    assert v.dtype == "float32" and dtype_name(v.value) == "float32"
+    assert_close(v.numpy(), np.array([0.1, 3.0], "float32") + 1.0, rtol=1e-3, atol=1e-3)
+
+
+def test_autocast_nested_none_scope_and_stateless_values():
+    v = kc.Variable([1.0, 2.0])
+    with kc.backend.AutocastScope("bfloat16"):
+        with kc.backend.AutocastScope(None):
+            assert dtype_name(v.value) == "float32"
+        assert dtype_name(v.value) == "bfloat16"
+        with kc.StatelessScope([(v, [3.0, 4.0])]):
+            assert dtype_name(v.value) == "bfloat16"
+            assert_close(v.value, [3.0, 4.0], "bfloat16")
+    with kc.StatelessScope([(v, [3.0, 4.0])]):
+        assert dtype_name(v.value) == "float32"
+
+
+def test_autocast_ops_on_variable():
+    v = kc.Variable([1.0, 2.0])
+    x = kc.ops.convert_to_tensor(np.array([0.5, 0.5], "float16"))
+    with kc.backend.AutocastScope("float16"):
+        assert_close(v * x, [0.5, 1.0], "float16")
+    assert dtype_name(v * x) == "float32"
+
+
+@pytest.mark.parametrize("dtype, error", [("int32", ValueError), ("bool", ValueError),
+                                          ("float128", ValueError)])
+def test_autocast_scope_bad_dtype(dtype, error):
+    with pytest.raises(error, match="dtype"):
+        kc.backend.AutocastScope(dtype)
+
+
+@pytest.mark.grad
+def test_autocast_gradient_reaches_float32_value():
+    from kc_testing import backend_gradient
+
+    v = kc.Variable([1.0, 2.0])
+
+    def loss(value):
+        with kc.backend.AutocastScope("float16"), kc.StatelessScope([(v, value)]):
+            read = v.value
+            assert dtype_name(read) == "float16"
+            return kc.ops.cast(read * read, "float32")
+
+    assert_close(backend_gradient(loss, np.array([1.0, 2.0], "float32")), [2.0, 4.0], "float32")

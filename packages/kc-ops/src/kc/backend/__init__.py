@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from types import ModuleType
 
 from kc import config as _config
@@ -36,10 +37,16 @@ from kc.dtypes import (
     standardize_dtype as standardize_dtype,
 )
 from kc.backend.common.naming import get_uid as get_uid
+from kc.backend.common.masking import (
+    get_keras_mask as get_keras_mask,
+    set_keras_mask as set_keras_mask,
+)
 from kc.backend.common.scopes import (
+    AutocastScope as AutocastScope,
     StatelessScope as StatelessScope,
     SymbolicScope as SymbolicScope,
     device as device,
+    get_autocast_scope as get_autocast_scope,
     in_stateless_scope as in_stateless_scope,
     in_symbolic_scope as in_symbolic_scope,
     name_scope as name_scope,
@@ -88,6 +95,9 @@ def clear_session(free_memory: bool = True) -> None:
     from kc.backend.common.naming import reset_uids
 
     reset_uids()
+    policies = sys.modules.get("kc.dtype_policies._global")  # kc-layers, when loaded
+    if policies is not None:
+        policies.reset_dtype_policy()
     clear = getattr(_active.core, "clear_session", None)
     if clear is not None:
         clear(free_memory)

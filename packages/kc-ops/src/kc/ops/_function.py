@@ -63,16 +63,35 @@ class Function(Operation):
             raise ValueError(
                 f"Function '{self.name}': expected {len(self._inputs)} input(s), got {len(flat)}."
             )
-        values = {id(k): v for k, v in zip(self._inputs, flat)}
-        for node in self._nodes:
-            args, kwargs = tree.map_structure(
-                lambda t: values[id(t)] if isinstance(t, KerasTensor) and id(t) in values else t,
-                (node.call_args, node.call_kwargs),
-            )
-            out = apply(node.operation, *args, **kwargs)
-            for t, v in zip(node.output_tensors, tree.flatten(out)):
-                values[id(t)] = v
+        values = run_nodes(self._nodes, self._inputs, flat, apply)
         return tree.pack_sequence_as(self._outputs_struct, [values[id(t)] for t in self._outputs])
+
+
+def run_nodes(nodes: list, input_tensors: list, input_values: list, apply) -> dict:
+    """Replay ``nodes`` (in order) on values; return ``{id(KerasTensor): value}``.
+
+    ``apply(operation, *args, **kwargs)`` computes one node; the arguments are
+    the node's recorded ones with each KerasTensor replaced by its value.
+    """
+    values = {id(k): v for k, v in zip(input_tensors, input_values)}
+
+    def lookup(t):
+        return values[id(t)] if isinstance(t, KerasTensor) and id(t) in values else t
+
+    for node in nodes:
+        if node.flat_args:  # the common case: tensors and constants, no nesting
+            args = [values.get(id(a), a) if type(a) is KerasTensor else a for a in node.call_args]
+            out = apply(node.operation, *args)
+        else:
+            args, kwargs = tree.map_structure(lookup, (node.call_args, node.call_kwargs))
+            out = apply(node.operation, *args, **kwargs)
+        outputs = node.output_tensors
+        if len(outputs) == 1 and not isinstance(out, (list, tuple, dict)):
+            values[id(outputs[0])] = out
+        else:
+            for t, v in zip(outputs, tree.flatten(out)):
+                values[id(t)] = v
+    return values
 
 
 def _nodes_between(inputs: list, outputs: list) -> list[Node]:

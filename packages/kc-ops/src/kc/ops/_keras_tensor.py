@@ -54,6 +54,7 @@ class KerasTensor:
     """
 
     __array_priority__ = 1000  # numpy scalars defer to our operators
+    _kc_symbolic = True
 
     def __init__(self, shape, dtype="float32", sparse=False, ragged=False,
                  record_history=True, name=None):

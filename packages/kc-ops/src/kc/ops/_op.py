@@ -123,7 +123,7 @@ def op(fn=None, *, rule=None, tensors=None, family=None, backend_name=None):
     fast_tensors = [t for t in tensors if t in positional]
     if native is not None and fast_tensors and len(fast_tensors) == len(tensors):
         first = fast_tensors[0]
-        cond = " and ".join(f"type({t}) is _T" for t in fast_tensors)
+        cond = " and ".join(f"type({t}) in _TS" for t in fast_tensors)
         cond += "".join(f" and {t}.dtype is {first}.dtype" for t in fast_tensors[1:])
         native_dtypes = getattr(impl, "native_dtypes", None)
         if native_dtypes is not None:
@@ -139,7 +139,9 @@ def op(fn=None, *, rule=None, tensors=None, family=None, backend_name=None):
     source = "\n".join(lines)
 
     def _symbolic(args, kwargs):
-        out = FunctionOp(name, impl, spec_rule).symbolic_call(*args, **kwargs)
+        operation = FunctionOp(name, impl, spec_rule)
+        operation.public = namespace[name]  # for serialization of functional graphs
+        out = operation.symbolic_call(*args, **kwargs)
         if out is None:
             raise NotImplementedError(f"kc.ops.{name} has no shape rule for symbolic inputs.")
         return out
@@ -151,7 +153,7 @@ def op(fn=None, *, rule=None, tensors=None, family=None, backend_name=None):
         "_impl": impl,
         "_native": native,
         "_ND": getattr(impl, "native_dtypes", None),
-        "_T": getattr(_backend._active, "TENSOR_TYPE", None),
+        "_TS": frozenset(getattr(_backend._active, "NATIVE_TYPES", ())),
         "_symbolic": _symbolic,
     }
     exec(compile(source, f"<kc.ops.{name}>", "exec"), namespace)

@@ -107,6 +107,9 @@ class Node:
         self.outputs = outputs
         self.input_tensors = [t for t in tree.flatten((self.call_args, self.call_kwargs))
                               if isinstance(t, KerasTensor)]
+        # Replay can substitute tensors without walking structures (see `run_nodes`).
+        self.flat_args = not self.call_kwargs and not any(
+            isinstance(a, (list, tuple, dict)) for a in self.call_args)
         self.output_tensors = [t for t in tree.flatten(outputs) if isinstance(t, KerasTensor)]
         self.parent_nodes = []
         for t in self.input_tensors:
@@ -133,9 +136,14 @@ class FunctionOp(Operation):
     """The Operation recorded when a `kc.ops` function sees symbolic input."""
 
     def __init__(self, name: str, fn, rule):
-        super().__init__(name=auto_name(name))
+        # Shape inference inside a layer (a SymbolicScope) records throwaway nodes:
+        # they must not use up the names users see in functional models.
+        from kc.backend.common.scopes import in_symbolic_scope
+
+        super().__init__(name=name if in_symbolic_scope() else auto_name(name))
         self._fn = fn
         self._rule = rule
+        self.public = None  # the public kc.ops function, set by the op decorator
 
     def call(self, *args, **kwargs):
         return self._fn(*args, **kwargs)

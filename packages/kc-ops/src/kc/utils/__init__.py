@@ -9,8 +9,36 @@ from kc import _lazy
 _OPS, _LAYERS, _DATA, _TRAIN, _IO = "kc-ops", "kc-layers", "kc-data", "kc-train", "kc-io"
 
 _NAMES: dict = {
-    # Names arrive here as their packages implement them:
-    # "to_categorical": ("kc.data", "to_categorical", _DATA),
+    # kc-ops
+    "clear_session": ("kc.backend", "clear_session", _OPS),
+    "is_keras_tensor": ("kc.backend", "is_keras_tensor", _OPS),
+    "standardize_dtype": ("kc.backend", "standardize_dtype", _OPS),
+    # kc-layers: the object registry
+    "CustomObjectScope": ("kc.serialization", "CustomObjectScope", _LAYERS),
+    "custom_object_scope": ("kc.serialization", "custom_object_scope", _LAYERS),
+    "get_custom_objects": ("kc.serialization", "get_custom_objects", _LAYERS),
+    "get_registered_name": ("kc.serialization", "get_registered_name", _LAYERS),
+    "get_registered_object": ("kc.serialization", "get_registered_object", _LAYERS),
+    "register_keras_serializable": ("kc.serialization", "register_keras_serializable", _LAYERS),
+    "serialize_keras_object": ("kc.serialization", "serialize_keras_object", _LAYERS),
+    "deserialize_keras_object": ("kc.serialization", "deserialize_keras_object", _LAYERS),
+    # kc-data
+    "PyDataset": ("kc.data", "PyDataset", _DATA),
+    "Sequence": ("kc.data", "Sequence", _DATA),
+    "pack_x_y_sample_weight": ("kc.data", "pack_x_y_sample_weight", _DATA),
+    "unpack_x_y_sample_weight": ("kc.data", "unpack_x_y_sample_weight", _DATA),
+    "to_categorical": ("kc.data", "to_categorical", _DATA),
+    "normalize": ("kc.data", "normalize", _DATA),
+    "pad_sequences": ("kc.data", "pad_sequences", _DATA),
+    "timeseries_dataset_from_array": ("kc.data", "timeseries_dataset_from_array", _DATA),
+    "image_dataset_from_directory": ("kc.data", "image_dataset_from_directory", _DATA),
+    "text_dataset_from_directory": ("kc.data", "text_dataset_from_directory", _DATA),
+    "audio_dataset_from_directory": ("kc.data", "audio_dataset_from_directory", _DATA),
+    "split_dataset": ("kc.data", "split_dataset", _DATA),
+    "load_img": ("kc.data", "load_img", _DATA),
+    "img_to_array": ("kc.data", "img_to_array", _DATA),
+    "array_to_img": ("kc.data", "array_to_img", _DATA),
+    "save_img": ("kc.data", "save_img", _DATA),
 }
 
 

@@ -1,4 +1,4 @@
-"""Context scopes: stateless execution, symbolic execution, name scopes, device.
+"""Context scopes: stateless execution, symbolic execution, name scopes, device, autocast.
 
 All scopes keep their stack per thread.
 """
@@ -36,7 +36,33 @@ class _Scope:
         return False
 
 
-class StatelessScope(_Scope):
+# Number of StatelessScopes and AutocastScopes open in all threads. While it is 0,
+# `Variable.value` reads the stored value after one module-attribute check.
+_value_scopes_open = 0
+_count_lock = threading.Lock()
+
+
+def _count_value_scope(delta: int) -> None:
+    global _value_scopes_open
+    with _count_lock:
+        _value_scopes_open += delta
+
+
+class _ValueScope(_Scope):
+    """A scope that changes what `Variable.value` returns."""
+
+    def __enter__(self):
+        _count_value_scope(1)
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)
+        finally:
+            _count_value_scope(-1)
+
+
+class StatelessScope(_ValueScope):
     """Run code without touching variables: reads come from ``state_mapping``,
     writes are collected in the scope.
 
@@ -86,6 +112,77 @@ class SymbolicScope(_Scope):
     """Marks code that runs on symbolic tensors only (shape inference)."""
 
     _kind = "symbolic"
+
+
+# Number of AutocastScopes open in all threads. `Variable.value` reads only this
+# module attribute when it is 0, so reading variables outside mixed-precision
+# layers costs one attribute lookup more than without autocast support.
+_autocast_depth = 0
+_autocast_lock = threading.Lock()
+
+
+class AutocastScope(_ValueScope):
+    """Read autocast variables in ``dtype`` inside the scope (mixed precision).
+
+    Inside the scope, reading a float variable whose ``autocast`` is True and
+    whose dtype is not ``dtype`` gives its value cast to ``dtype``; the stored
+    variable keeps its dtype, and ``assign`` still writes in that dtype.
+    Layers with a mixed policy enter ``AutocastScope(policy.compute_dtype)``
+    in ``call``. ``dtype=None`` turns casting off (for a float32 layer nested
+    in a mixed one).
+
+    Args:
+        dtype: a float dtype name, or None for no casting.
+
+    Example:
+        >>> v = kc.Variable([1.0, 2.0])
+        >>> with kc.backend.AutocastScope("float16"):
+        ...     v.value.dtype
+        dtype('float16')
+        >>> v.dtype
+        'float32'
+    """
+
+    _kind = "autocast"
+
+    def __init__(self, dtype):
+        if dtype is not None:
+            from kc import dtypes
+
+            dtype = dtypes.standardize_dtype(dtype)
+            if not dtypes.is_float_dtype(dtype):
+                raise ValueError(
+                    f"AutocastScope: dtype must be a float dtype (such as 'float16' or "
+                    f"'bfloat16') or None, got {dtype!r}."
+                )
+        self.dtype = dtype
+
+    def maybe_cast(self, value):
+        """``value`` cast to the scope's dtype if it is a float tensor, else unchanged."""
+        from kc import dtypes, ops
+
+        if self.dtype is not None and dtypes.is_float_dtype(value.dtype):
+            return ops.cast(value, self.dtype)
+        return value
+
+    def __enter__(self):
+        global _autocast_depth
+        with _autocast_lock:
+            _autocast_depth += 1
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        global _autocast_depth
+        try:
+            return super().__exit__(*exc)
+        finally:
+            with _autocast_lock:
+                _autocast_depth -= 1
+
+
+def get_autocast_scope() -> AutocastScope | None:
+    """The innermost active `AutocastScope` of this thread, or None."""
+    return current("autocast")
 
 
 def in_stateless_scope() -> bool:

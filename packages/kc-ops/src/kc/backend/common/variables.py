@@ -125,13 +125,31 @@ class Variable:
     # Properties ----------------------------------------------------------
     @property
     def value(self):
-        """The current value: the StatelessScope's one if it has it, else the stored one."""
+        """The current value: the StatelessScope's one if it has it, else the stored one.
+
+        Inside a `kc.backend.AutocastScope` with a float dtype, the value of a
+        float variable with ``autocast=True`` comes cast to the scope's dtype.
+        """
+        if not scopes._value_scopes_open:  # no stateless or autocast scope anywhere: the hot path
+            return self._read()
         scope = scopes.current("stateless")
         if scope is not None:
             value = scope.get_current_value(self)
             if value is not None:
-                return value
+                return self._autocast_cast(value) if scopes._autocast_depth else value
+        if scopes._autocast_depth:  # 0 unless some thread is in an AutocastScope
+            return self._autocast_cast(self._read())
         return self._read()
+
+    def _autocast_cast(self, value):
+        """``value`` cast to the active AutocastScope's dtype where this variable allows it."""
+        scope = scopes.current("autocast")
+        if (scope is None or scope.dtype is None or not self._autocast
+                or self._dtype == scope.dtype or not dtypes.is_float_dtype(self._dtype)):
+            return value
+        from kc import ops
+
+        return ops.cast(value, scope.dtype)
 
     def _kc_variable_value(self):
         return self.value
@@ -179,6 +197,8 @@ class Variable:
     # Updates -------------------------------------------------------------
     def assign(self, value):
         """Set the value (cast to the variable's dtype); return the new value."""
+        if getattr(value, "_kc_symbolic", False):
+            return value  # shape inference (a layer traced on KerasTensors) changes no state
         value = self._convert(value)
         shape = tuple(value.shape)
         if len(shape) != len(self._shape) or any(

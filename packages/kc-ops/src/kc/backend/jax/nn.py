@@ -10,6 +10,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from kc import config, dtypes
+from kc.backend.common import nn_ops
 from kc.backend.common.numpy_like.nn import param_broadcaster
 from kc.backend.jax.core import convert_to_tensor, to_native_dtype
 from kc.ops import _rules as rules
@@ -68,6 +69,8 @@ def _bounded(x, lo, hi):
 
 
 relu = _int_keeping(lambda x: _bounded(x, 0, None))
+relu.native = jax.nn.relu
+relu.native_dtypes = (jnp.dtype("float32"), jnp.dtype("float64"), jnp.dtype("float16"), jnp.dtype("bfloat16"))
 relu6 = _int_keeping(lambda x: _bounded(x, 0, 6))
 hard_tanh = _int_keeping(lambda x: _bounded(x, -1, 1))
 sigmoid = _unary(jax.nn.sigmoid)
@@ -380,13 +383,14 @@ def _ctc_min_steps(target, target_length):
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
                merge_repeated=True, mask_index=0):
     rules.nn_check_ctc_strategy(strategy)
-    if strategy == "beam_search":
-        raise NotImplementedError(
-            "kc.ops.ctc_decode: strategy='beam_search' is not available on the jax backend "
-            "(use strategy='greedy', or the numpy or tensorflow backend).")
     inputs = convert_to_tensor(inputs)
     x = _float_in(inputs, rules.nn_ctc_dtype(inputs.dtype))
     lengths = convert_to_tensor(sequence_lengths).astype(jnp.int32)
+    if mask_index is None:
+        mask_index = x.shape[-1] - 1
+    if strategy == "beam_search":
+        blank = nn_ops.ctc_blank_index(mask_index, x.shape[-1])
+        return _beam_search_decode(x, lengths, beam_width=int(beam_width), top_paths=int(top_paths), blank=blank)
     return _greedy_decode(x, lengths, merge_repeated=merge_repeated, mask_index=mask_index)
 
 
@@ -402,3 +406,67 @@ def _greedy_decode(x, lengths, merge_repeated, mask_index):
     order = jnp.argsort(jnp.where(keep, jnp.arange(t), t), axis=1, stable=True)
     paths = jnp.take_along_axis(jnp.where(keep, best, -1), order, axis=1)
     return paths[None].astype(jnp.int32), scores.astype(x.dtype)
+
+
+@functools.partial(jax.jit, static_argnames=("beam_width", "top_paths", "blank"))
+def _beam_search_decode(x, lengths, beam_width, top_paths, blank):
+    """CTC prefix beam search, jit-able: a fixed-size beam per batch row, ``lax.scan`` over time.
+
+    Each beam holds a label prefix (padded with -1), its length and two log-probabilities:
+    the prefix's alignments ending in a blank and ending in a label. A step scores every beam
+    kept as is (in the blank's column) and every beam extended by each label, merges an
+    extension into the beam that already holds that prefix, and keeps the ``beam_width`` best.
+    Rows stop moving once ``t >= sequence_lengths``.
+    """
+    b, t, c = x.shape
+    w = beam_width
+    neg = jnp.array(-jnp.inf, x.dtype)
+    classes, steps = jnp.arange(c), jnp.arange(t)
+    rows = jnp.arange(b)[:, None]
+    init = (jnp.full((b, w, t), -1, jnp.int32),                            # prefixes
+            jnp.zeros((b, w), jnp.int32),                                   # prefix lengths
+            jnp.broadcast_to(jnp.where(jnp.arange(w) == 0, 0, neg), (b, w)),  # log P(.., ends in blank)
+            jnp.full((b, w), neg))                                          # log P(.., ends in a label)
+
+    def step(state, inputs):
+        prefix, size, pb, pnb = state
+        lp, now = inputs
+        total = jnp.logaddexp(pb, pnb)
+        live = total > -jnp.inf
+        last = jnp.take_along_axis(prefix, jnp.maximum(size - 1, 0)[..., None], axis=2)[..., 0]
+        last = jnp.where(size > 0, last, -1)
+        grow = jnp.where(classes == last[..., None], pb[..., None], total[..., None]) + lp[:, None, :]
+        grow = jnp.where(classes == blank, neg, grow).reshape(b, w * c)
+        stay_b = total + lp[:, blank, None]
+        stay_nb = pnb + jnp.where(size > 0, jnp.take_along_axis(lp, jnp.maximum(last, 0), axis=1), neg)
+        # beam j whose prefix is beam i's plus last_j absorbs the extension (i, last_j)
+        cut = jnp.where(steps == (size - 1)[..., None], -1, prefix)
+        parent_of = jnp.all(prefix[:, :, None, :] == cut[:, None, :, :], axis=-1)
+        parent_of &= live[:, :, None] & (live & (size > 0))[:, None, :]
+        parent = jnp.sum(jnp.where(parent_of, jnp.arange(w)[:, None], 0), axis=1)  # at most one match
+        slot = jnp.where(jnp.any(parent_of, axis=1), parent * c + last, w * c)
+        stay_nb = jnp.logaddexp(stay_nb, grow.at[rows, slot].get(mode="fill", fill_value=-jnp.inf))
+        grow = grow.at[rows, slot].set(neg, mode="drop").reshape(b, w, c)
+        cand_b = jnp.where(classes == blank, stay_b[..., None], neg).reshape(b, w * c)
+        cand_nb = jnp.where(classes == blank, stay_nb[..., None], grow).reshape(b, w * c)
+        _, top = lax.top_k(jnp.logaddexp(cand_b, cand_nb), w)
+        src, label = top // c, top % c
+        new_size = jnp.take_along_axis(size, src, axis=1)
+        new_prefix = jnp.take_along_axis(prefix, src[..., None], axis=1)
+        extended = (label != blank)[..., None] & (steps == new_size[..., None])
+        new = (jnp.where(extended, label[..., None], new_prefix), new_size + (label != blank),
+               jnp.take_along_axis(cand_b, top, axis=1), jnp.take_along_axis(cand_nb, top, axis=1))
+        running = (now < lengths)[:, None]
+        return tuple(jnp.where(running[..., None] if n.ndim == 3 else running, n, o)
+                     for n, o in zip(new, state)), None
+
+    logp = jnp.swapaxes(jax.nn.log_softmax(x, axis=-1), 0, 1)
+    # the barrier keeps XLA from constant-folding the first step from the constant initial beam
+    (prefix, _, pb, pnb), _ = lax.scan(step, lax.optimization_barrier(init), (logp, steps))
+    scores, order = lax.top_k(jnp.logaddexp(pb, pnb), min(top_paths, w))
+    paths = jnp.take_along_axis(prefix, order[..., None], axis=1)
+    paths = jnp.where((scores > -jnp.inf)[..., None], paths, -1)
+    if top_paths > w:
+        paths = jnp.pad(paths, ((0, 0), (0, top_paths - w), (0, 0)), constant_values=-1)
+        scores = jnp.pad(scores, ((0, 0), (0, top_paths - w)), constant_values=-jnp.inf)
+    return jnp.swapaxes(paths, 0, 1), scores

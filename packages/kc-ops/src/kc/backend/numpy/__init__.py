@@ -7,5 +7,6 @@ import numpy as np
 
 NAME = "numpy"
 TENSOR_TYPE = np.ndarray
+NATIVE_TYPES = (TENSOR_TYPE,)  # types the native fast path of kc.ops takes as they are
 
 from kc.backend.numpy import core  # noqa: E402,F401

@@ -12,6 +12,7 @@ import numpy as np
 from kc import config, dtypes
 from kc.backend.common.numpy_like.nn import param_broadcaster
 from kc.backend.numpy.core import convert_to_tensor, to_native_dtype
+from kc.backend.common import nn_ops
 from kc.ops import _rules as rules
 
 _HALF = ("float16", "bfloat16")
@@ -75,6 +76,8 @@ def _bounded(x, lo, hi):
 
 
 relu = _int_keeping(lambda x: _bounded(x, 0, None))
+relu.native = lambda x: np.maximum(x, 0)  # float inputs: same dtype, no conversions
+relu.native_dtypes = (np.dtype("float32"), np.dtype("float64"))
 relu6 = _int_keeping(lambda x: _bounded(x, 0, 6))
 hard_tanh = _int_keeping(lambda x: _bounded(x, -1, 1))
 sigmoid = _unary(_sigmoid)
@@ -407,6 +410,7 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     out = rules.nn_ctc_dtype(convert_to_tensor(inputs).dtype)
     x, _ = _float_in(inputs, out)
     lengths = convert_to_tensor(sequence_lengths).astype(np.int32)
+    mask_index = nn_ops.ctc_blank_index(mask_index, x.shape[-1])
     if strategy == "greedy":
         paths, scores = _greedy_decode(x, lengths, merge_repeated, mask_index)
     else:

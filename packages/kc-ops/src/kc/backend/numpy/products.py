@@ -16,7 +16,8 @@ def matmul(x1, x2):
         x1, x2 = x1.astype(np.int32), x2.astype(np.int32)
     else:
         x1, x2 = x1.astype(dtype, copy=False), x2.astype(dtype, copy=False)
-    return np.matmul(x1, x2)
+    out = np.matmul(x1, x2)
+    return out if out.dtype == dtype else out.astype(dtype)  # ml_dtypes' bfloat16 matmul gives float32
 
 
 matmul.native = np.matmul

@@ -60,6 +60,8 @@ def _clip(x, lo, hi):
 # --- activations ------------------------------------------------------------------------
 
 relu = _int_keeping(lambda x: tf.maximum(x, tf.zeros((), x.dtype)))
+relu.native = tf.nn.relu
+relu.native_dtypes = (tf.float32, tf.float64, tf.float16, tf.bfloat16)
 relu6 = _int_keeping(lambda x: _clip(x, 0, 6))
 hard_tanh = _int_keeping(lambda x: _clip(x, -1, 1))  # unsigned and small ints run in int64
 sigmoid = _unary(tf.sigmoid)
@@ -386,6 +388,7 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     inputs = convert_to_tensor(inputs)
     x = _float_in(inputs, rules.nn_ctc_dtype(inputs.dtype))
     lengths = tf.cast(convert_to_tensor(sequence_lengths), tf.int32)
+    mask_index = nn_ops.ctc_blank_index(mask_index, x.shape[-1])
     if strategy == "greedy":
         return _greedy_decode(x, lengths, merge_repeated, mask_index)
     return _beam_search_decode(x, lengths, beam_width, top_paths, mask_index)
@@ -413,12 +416,19 @@ def _beam_search_decode(x, lengths, beam_width, top_paths, mask_index):
     logp = tf.nn.log_softmax(x, axis=-1)
     order = [c for c in range(num_classes) if c != mask_index] + [mask_index]
     logp = tf.gather(logp, order, axis=-1)
+    kept = min(top_paths, beam_width)  # TF refuses more paths than beams; pad the rest as Keras
     decoded, log_probs = tf.nn.ctc_beam_search_decoder(
-        tf.transpose(logp, (1, 0, 2)), lengths, beam_width=beam_width, top_paths=top_paths)
+        tf.transpose(logp, (1, 0, 2)), lengths, beam_width=beam_width, top_paths=kept)
     t = tf.shape(x)[1]
     paths = []
     for sp in decoded:
         dense = tf.sparse.to_dense(sp, default_value=-1)
         dense = tf.pad(dense, [[0, 0], [0, t - tf.shape(dense)[1]]], constant_values=-1)
         paths.append(tf.cast(tf.where(dense >= mask_index, dense + 1, dense), tf.int32))
-    return tf.stack(paths), tf.cast(log_probs, x.dtype)
+    paths, log_probs = tf.stack(paths), tf.cast(log_probs, x.dtype)
+    if top_paths > kept:
+        batch = tf.shape(x)[0]
+        paths = tf.concat([paths, -tf.ones((top_paths - kept, batch, t), tf.int32)], axis=0)
+        log_probs = tf.concat([log_probs, tf.fill((batch, top_paths - kept),
+                                                  tf.constant(-float("inf"), x.dtype))], axis=1)
+    return paths, log_probs

@@ -54,6 +54,8 @@ def _bounded(x, lo, hi):
 
 
 relu = _int_keeping(lambda x: _bounded(x, 0, None))
+relu.native = torch.relu
+relu.native_dtypes = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 relu6 = _int_keeping(lambda x: _bounded(x, 0, 6))
 hard_tanh = _int_keeping(lambda x: _bounded(x, -1, 1))
 sigmoid = _unary(torch.sigmoid)
@@ -336,13 +338,14 @@ def _ctc_min_steps(target, target_length):
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
                merge_repeated=True, mask_index=0):
     rules.nn_check_ctc_strategy(strategy)
-    if strategy == "beam_search":
-        raise NotImplementedError(
-            "kc.ops.ctc_decode: strategy='beam_search' is not available on the torch backend "
-            "(use strategy='greedy', or the numpy or tensorflow backend).")
     inputs = convert_to_tensor(inputs)
     x = _float_in(inputs, rules.nn_ctc_dtype(inputs.dtype))
     lengths = convert_to_tensor(sequence_lengths).to(x.device)
+    if mask_index is None:
+        mask_index = x.shape[-1] - 1
+    if strategy == "beam_search":
+        blank = nn_ops.ctc_blank_index(mask_index, x.shape[-1])
+        return _beam_search_decode(x, lengths, int(beam_width), int(top_paths), blank)
     t = x.shape[1]
     steps = torch.arange(t, device=x.device)
     valid = steps[None, :] < lengths[:, None]
@@ -356,3 +359,63 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     order = torch.sort(torch.where(keep, steps, torch.full_like(steps, t)), dim=1, stable=True).indices
     paths = torch.gather(torch.where(keep, best, torch.full_like(best, -1)), 1, order)
     return paths[None].to(torch.int32), scores
+
+
+def _beam_search_decode(x, lengths, beam_width, top_paths, blank):
+    """CTC prefix beam search with a fixed-size beam per batch row, in batched torch ops.
+
+    Each beam holds a label prefix (padded with -1), its length and two log-probabilities:
+    the prefix's alignments ending in a blank and ending in a label. A step scores every beam
+    kept as is (in the blank's column) and every beam extended by each label, merges an
+    extension into the beam that already holds that prefix, and keeps the ``beam_width`` best.
+    Rows stop moving once ``t >= sequence_lengths``.
+    """
+    b, t, c = x.shape
+    w, dev = beam_width, x.device
+    neg = torch.tensor(-math.inf, dtype=x.dtype, device=dev)
+    classes, steps, rows = (torch.arange(n, device=dev) for n in (c, t, b))
+    prefix = torch.full((b, w, t), -1, dtype=torch.int64, device=dev)
+    size = torch.zeros((b, w), dtype=torch.int64, device=dev)
+    pb = torch.where(torch.arange(w, device=dev) == 0, 0.0, neg).expand(b, w)
+    pnb = neg.expand(b, w)
+    logp = torch.log_softmax(x, dim=-1)
+    lengths = lengths.to(torch.int64)
+    for now in range(min(t, int(lengths.max())) if b else 0):
+        lp = logp[:, now]
+        total = torch.logaddexp(pb, pnb)
+        live = total > -math.inf
+        last = torch.gather(prefix, 2, (size - 1).clamp(min=0)[..., None])[..., 0]
+        last = torch.where(size > 0, last, -1)
+        grow = torch.where(classes == last[..., None], pb[..., None], total[..., None]) + lp[:, None, :]
+        grow = torch.where(classes == blank, neg, grow).reshape(b, w * c)
+        stay_b = total + lp[:, blank, None]
+        stay_nb = pnb + torch.where(size > 0, torch.gather(lp, 1, last.clamp(min=0)), neg)
+        # beam j whose prefix is beam i's plus last_j absorbs the extension (i, last_j)
+        cut = torch.where(steps == (size - 1)[..., None], -1, prefix)[..., :now + 1]
+        parent_of = torch.all(prefix[:, :, None, :now + 1] == cut[:, None], dim=-1)
+        parent_of &= live[:, :, None] & (live & (size > 0))[:, None, :]
+        found = parent_of.any(dim=1)
+        parent = torch.sum(parent_of * torch.arange(w, device=dev)[:, None], dim=1)  # at most one match
+        grow = torch.cat([grow, neg.expand(b, 1)], dim=1)  # a last column for beams without a parent
+        slot = torch.where(found, parent * c + last, w * c)
+        stay_nb = torch.logaddexp(stay_nb, torch.gather(grow, 1, slot))
+        grow = grow.scatter(1, slot, neg.expand(b, w))[:, :-1].reshape(b, w, c)
+        cand_b = torch.where(classes == blank, stay_b[..., None], neg).reshape(b, w * c)
+        cand_nb = torch.where(classes == blank, stay_nb[..., None], grow).reshape(b, w * c)
+        top = torch.topk(torch.logaddexp(cand_b, cand_nb), w, dim=1, sorted=True).indices
+        src, label = top // c, top % c
+        new_size = torch.gather(size, 1, src)
+        new_prefix = torch.gather(prefix, 1, src[..., None].expand(b, w, t))
+        extended = (label != blank)[..., None] & (steps == new_size[..., None])
+        running = (now < lengths)[:, None]
+        prefix = torch.where(running[..., None], torch.where(extended, label[..., None], new_prefix), prefix)
+        size = torch.where(running, new_size + (label != blank), size)
+        pb = torch.where(running, torch.gather(cand_b, 1, top), pb)
+        pnb = torch.where(running, torch.gather(cand_nb, 1, top), pnb)
+    scores, order = torch.topk(torch.logaddexp(pb, pnb), min(top_paths, w), dim=1, sorted=True)
+    paths = torch.gather(prefix, 1, order[..., None].expand(-1, -1, t))
+    paths = torch.where((scores > -math.inf)[..., None], paths, -1)
+    if top_paths > w:
+        paths = F.pad(paths, (0, 0, 0, top_paths - w), value=-1)
+        scores = F.pad(scores, (0, top_paths - w), value=-math.inf)
+    return paths.transpose(0, 1).to(torch.int32), scores

@@ -1,0 +1,92 @@
+"""`get`, `serialize` and `deserialize` for constraints."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from kc.constraints._constraints import Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm
+from kc.serialization import deserialize_keras_object, get_registered_object, serialize_keras_object
+
+# The names Keras resolves: class names and their snake_case forms.
+ALL_OBJECTS: dict[str, type] = {
+    "Constraint": Constraint, "constraint": Constraint,
+    "MaxNorm": MaxNorm, "max_norm": MaxNorm,
+    "MinMaxNorm": MinMaxNorm, "min_max_norm": MinMaxNorm,
+    "NonNeg": NonNeg, "non_neg": NonNeg,
+    "UnitNorm": UnitNorm, "unit_norm": UnitNorm,
+}
+
+
+def serialize(constraint: Constraint | None) -> dict | None:
+    """The Keras config dict of a constraint (None stays None).
+
+    Example:
+        >>> kc.constraints.serialize(kc.constraints.UnitNorm())
+        {'module': 'keras.constraints', 'class_name': 'UnitNorm', 'config': {'axis': 0}, 'registered_name': None}
+    """
+    return serialize_keras_object(constraint)
+
+
+def deserialize(config: str | dict, custom_objects: dict | None = None) -> Constraint:
+    """The constraint a config dict (or a name) describes.
+
+    Args:
+        config: a config dict as `serialize` writes it, or a name (``"max_norm"``, ``"NonNeg"``,
+            a registered ``"package>Name"``), which gives an instance with defaults.
+        custom_objects: optional dict ``{name: class}`` of custom constraints.
+
+    Returns:
+        The constraint.
+
+    Example:
+        >>> kc.constraints.deserialize({"class_name": "MaxNorm", "config": {"max_value": 3}})
+        MaxNorm(max_value=3, axis=0)
+
+    kc raises ValueError for an unknown name (Keras 3 returns the string unchanged).
+    """
+    if isinstance(config, str):
+        return _instance(_lookup(config, custom_objects, "kc.constraints.deserialize"))
+    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+
+
+def get(identifier: Any) -> Constraint | None:
+    """A constraint from None, a name, a config dict, a class or a callable.
+
+    Args:
+        identifier: None (returned), a name (an instance with default arguments), a
+            config dict, a constraint class (instantiated) or any callable (returned).
+
+    Returns:
+        The constraint, or None.
+
+    Example:
+        >>> kc.constraints.get("non_neg")
+        NonNeg()
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        return _instance(_lookup(identifier, None, "kc.constraints.get"))
+    obj = deserialize(identifier) if isinstance(identifier, dict) else identifier
+    if callable(obj):
+        return _instance(obj)
+    raise ValueError(
+        f"kc.constraints.get: could not interpret constraint identifier {identifier!r}: "
+        f"expected None, a name ({', '.join(sorted(ALL_OBJECTS))}), a config dict or a callable."
+    )
+
+
+def _lookup(name: str, custom_objects: dict | None, where: str):
+    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+    if obj is None:
+        raise ValueError(
+            f"{where}: unknown constraint {name!r}. Valid names: {', '.join(sorted(ALL_OBJECTS))}; "
+            "or register a custom class with `kc.saving.register_keras_serializable()` or pass it "
+            "in `custom_objects`."
+        )
+    return obj
+
+
+def _instance(obj):
+    return obj() if inspect.isclass(obj) else obj

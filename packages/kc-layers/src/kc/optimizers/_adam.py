@@ -1,0 +1,244 @@
+"""Adam and its relatives: Adam (AMSGrad), AdamW, Adamax, Nadam, Lamb."""
+
+from __future__ import annotations
+
+import math
+
+from kc.optimizers import _torch_fused
+from kc.optimizers._base import Optimizer, shared_options
+
+
+def _step(optimizer, dtype):
+    """``iterations + 1`` as a float of ``dtype`` (the 1-based step of bias correction)."""
+    from kc import ops
+
+    return ops.cast(optimizer.iterations + 1, dtype)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), optionally AMSGrad.
+
+    ``m = b1 m + (1-b1) g``, ``v = b2 v + (1-b2) g^2``,
+    ``w -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + epsilon)``; AMSGrad uses
+    the running maximum of ``v``.
+
+    Example:
+        >>> opt = kc.optimizers.Adam(learning_rate=1e-3)
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07,
+                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(**shared_options(locals()))
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        ms, vs = [], []
+        for v in var_list:
+            ms.append(self.add_variable_from_reference(v, "momentum"))
+            vs.append(self.add_variable_from_reference(v, "velocity"))
+        self._slots["momentum"], self._slots["velocity"] = ms, vs
+        if self.amsgrad:
+            self._add_slots(var_list, "velocity_hat")
+
+    def update_step(self, gradient, variable, learning_rate):
+        from kc import ops
+
+        t = _step(self, variable.dtype)
+        alpha = learning_rate * ops.sqrt(1 - ops.power(self.beta_2, t)) / (
+            1 - ops.power(self.beta_1, t))
+        m = self._slot("momentum", variable)
+        v = self._slot("velocity", variable)
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        if self.amsgrad:
+            v_hat = self._slot("velocity_hat", variable)
+            v = v_hat.assign(ops.maximum(v_hat, v))
+        variable.assign_sub(m * alpha / (ops.sqrt(v) + self.epsilon))
+
+    def _update_all(self, grads, variables, learning_rate):
+        if not _torch_fused.usable():
+            return super()._update_all(grads, variables, learning_rate)
+        import torch
+
+        t = _torch_fused.scalar(self.iterations) + 1
+        lr = _torch_fused.scalar(learning_rate)
+        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        params = _torch_fused.values(variables)
+        ms = [self._slot("momentum", v).value for v in variables]
+        vs = [self._slot("velocity", v).value for v in variables]
+        with torch.no_grad():
+            torch._foreach_lerp_(ms, grads, 1 - self.beta_1)
+            torch._foreach_mul_(vs, self.beta_2)
+            torch._foreach_addcmul_(vs, grads, grads, 1 - self.beta_2)
+            if self.amsgrad:
+                hats = [self._slot("velocity_hat", v).value for v in variables]
+                torch._foreach_maximum_(hats, vs)
+                vs = hats
+            denom = torch._foreach_sqrt(vs)
+            torch._foreach_add_(denom, self.epsilon)
+            torch._foreach_addcdiv_(params, ms, denom, -alpha)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                       "amsgrad": self.amsgrad})
+        return config
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019); default decay 0.004.
+
+    Example:
+        >>> opt = kc.optimizers.AdamW(learning_rate=1e-3, weight_decay=0.01)
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-07, amsgrad=False, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if weight_decay is None:
+            raise ValueError("AdamW: `weight_decay` must be a float, got None.")
+        super().__init__(beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad,
+                         **shared_options(locals()))
+
+
+class Adamax(Optimizer):
+    """Adamax, Adam with the infinity norm.
+
+    ``m = b1 m + (1-b1) g``, ``u = max(b2 u, |g|)``,
+    ``w -= lr / (1 - b1^t) * m / (u + epsilon)``.
+
+    Example:
+        >>> opt = kc.optimizers.Adamax()
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
+                 loss_scale_factor=None, gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(**shared_options(locals()))
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        ms, us = [], []
+        for v in var_list:
+            ms.append(self.add_variable_from_reference(v, "momentum"))
+            us.append(self.add_variable_from_reference(v, "norm"))
+        self._slots["momentum"], self._slots["norm"] = ms, us
+
+    def update_step(self, gradient, variable, learning_rate):
+        from kc import ops
+
+        t = _step(self, variable.dtype)
+        m = self._slot("momentum", variable)
+        u = self._slot("norm", variable)
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        u.assign(ops.maximum(u * self.beta_2, ops.abs(gradient)))
+        variable.assign_sub(
+            learning_rate * m / ((1 - ops.power(self.beta_1, t)) * (u + self.epsilon)))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
+        return config
+
+
+class Nadam(Adamax):
+    """Nadam: Adam with Nesterov momentum (Dozat, 2016), with the momentum schedule
+    ``mu_t = b1 * (1 - 0.5 * 0.96 ** (0.004 * t))``.
+
+    Example:
+        >>> opt = kc.optimizers.Nadam()
+    """
+
+    def build(self, var_list):
+        if self.built:
+            return
+        Optimizer.build(self, var_list)
+        ms, vs = [], []
+        for v in var_list:
+            ms.append(self.add_variable_from_reference(v, "momentum"))
+            vs.append(self.add_variable_from_reference(v, "velocity"))
+        self._slots["momentum"], self._slots["velocity"] = ms, vs
+        from kc import config
+
+        dtype = var_list[0].dtype if var_list else config.floatx()
+        self._u_product = self.add_variable((), initializer=1.0, dtype=dtype, name="u_product")
+
+    def _apply_step(self, grads, variables):
+        from kc import ops
+
+        t = _step(self, self._u_product.dtype)
+        self._u_product.assign(self._u_product * self._mu(t))
+        super()._apply_step(grads, variables)
+
+    def _mu(self, t):
+        from kc import ops
+
+        return self.beta_1 * (1.0 - 0.5 * ops.power(0.96, 0.004 * t))
+
+    def update_step(self, gradient, variable, learning_rate):
+        from kc import ops
+
+        dtype = variable.dtype
+        t = _step(self, dtype)
+        mu_t, mu_next = self._mu(t), self._mu(t + 1)
+        u_product = ops.cast(self._u_product, dtype)
+        u_product_next = u_product * mu_next
+        m = self._slot("momentum", variable)
+        v = self._slot("velocity", variable)
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        m_hat = mu_next * m / (1 - u_product_next) + (1 - mu_t) * gradient / (1 - u_product)
+        v_hat = v / (1 - ops.power(self.beta_2, t))
+        variable.assign_sub(learning_rate * m_hat / (ops.sqrt(v_hat) + self.epsilon))
+
+
+class Lamb(Adamax):
+    """LAMB (You et al., 2019): Adam's update scaled by the trust ratio ``||w|| / ||update||``.
+
+    Example:
+        >>> opt = kc.optimizers.Lamb()
+    """
+
+    def build(self, var_list):
+        if self.built:
+            return
+        Optimizer.build(self, var_list)
+        ms, vs = [], []
+        for v in var_list:
+            ms.append(self.add_variable_from_reference(v, "momentum"))
+            vs.append(self.add_variable_from_reference(v, "velocity"))
+        self._slots["momentum"], self._slots["velocity"] = ms, vs
+
+    def update_step(self, gradient, variable, learning_rate):
+        from kc import ops
+
+        t = _step(self, variable.dtype)
+        m = self._slot("momentum", variable)
+        v = self._slot("velocity", variable)
+        m.assign_add((gradient - m) * (1 - self.beta_1))
+        v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
+        m_hat = m / (1 - ops.power(self.beta_1, t))
+        v_hat = v / (1 - ops.power(self.beta_2, t))
+        update = m_hat / (ops.sqrt(v_hat) + self.epsilon)
+        w_norm = ops.sqrt(ops.sum(ops.square(variable)))
+        u_norm = ops.sqrt(ops.sum(ops.square(update)))
+        ratio = ops.where((w_norm > 0) & (u_norm > 0), w_norm / ops.where(u_norm > 0, u_norm, 1.0),
+                          ops.cast(1.0, variable.dtype))
+        variable.assign_sub(learning_rate * ratio * update)

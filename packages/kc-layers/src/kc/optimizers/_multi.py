@@ -1,0 +1,2 @@
+class MultiOptimizer: pass
+class OptimizerMap: pass

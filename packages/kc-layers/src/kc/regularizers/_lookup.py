@@ -1,0 +1,93 @@
+"""`get`, `serialize` and `deserialize` for regularizers."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from kc.regularizers._regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
+from kc.serialization import deserialize_keras_object, get_registered_object, serialize_keras_object
+
+# The names Keras resolves (class names and their snake_case forms), plus `l1_l2`.
+ALL_OBJECTS: dict[str, type] = {
+    "Regularizer": Regularizer, "regularizer": Regularizer,
+    "L1": L1, "l1": L1,
+    "L2": L2, "l2": L2,
+    "L1L2": L1L2, "l1l2": L1L2, "l1_l2": L1L2,
+    "OrthogonalRegularizer": OrthogonalRegularizer,
+    "orthogonal_regularizer": OrthogonalRegularizer,
+}
+
+
+def serialize(regularizer: Regularizer | None) -> dict | None:
+    """The Keras config dict of a regularizer (None stays None).
+
+    Example:
+        >>> kc.regularizers.serialize(kc.regularizers.L2(0.5))
+        {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.5}, 'registered_name': None}
+    """
+    return serialize_keras_object(regularizer)
+
+
+def deserialize(config: str | dict, custom_objects: dict | None = None) -> Regularizer:
+    """The regularizer a config dict (or a name) describes.
+
+    Args:
+        config: a config dict as `serialize` writes it, or a name (``"l2"``, ``"L1L2"``,
+            a registered ``"package>Name"``), which gives an instance with defaults.
+        custom_objects: optional dict ``{name: class}`` of custom regularizers.
+
+    Returns:
+        The regularizer.
+
+    Example:
+        >>> kc.regularizers.deserialize({"class_name": "L2", "config": {"l2": 0.5}})
+        L2(l2=0.5)
+
+    kc raises ValueError for an unknown name (Keras 3 returns the string unchanged).
+    """
+    if isinstance(config, str):
+        return _instance(_lookup(config, custom_objects, "kc.regularizers.deserialize"))
+    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+
+
+def get(identifier: Any) -> Regularizer | None:
+    """A regularizer from None, a name, a config dict, a class or a callable.
+
+    Args:
+        identifier: None (returned), a name (an instance with default arguments), a
+            config dict, a regularizer class (instantiated) or any callable (returned).
+
+    Returns:
+        The regularizer, or None.
+
+    Example:
+        >>> kc.regularizers.get("l2")
+        L2(l2=0.01)
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        return _instance(_lookup(identifier, None, "kc.regularizers.get"))
+    obj = deserialize(identifier) if isinstance(identifier, dict) else identifier
+    if callable(obj):
+        return _instance(obj)
+    raise ValueError(
+        f"kc.regularizers.get: could not interpret regularizer identifier {identifier!r}: "
+        f"expected None, a name ({', '.join(sorted(ALL_OBJECTS))}), a config dict or a callable."
+    )
+
+
+def _lookup(name: str, custom_objects: dict | None, where: str):
+    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+    if obj is None:
+        raise ValueError(
+            f"{where}: unknown regularizer {name!r}. Valid names: {', '.join(sorted(ALL_OBJECTS))}; "
+            "or register a custom class with `kc.saving.register_keras_serializable()` or pass it "
+            "in `custom_objects`."
+        )
+    return obj
+
+
+def _instance(obj):
+    return obj() if inspect.isclass(obj) else obj
