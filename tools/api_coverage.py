@@ -21,10 +21,19 @@ API_FILE = os.path.join(ROOT, "..", "shared", "keras_api.json")
 COVERED = (
     "keras", "keras.backend", "keras.config", "keras.ops", "keras.ops.numpy", "keras.ops.nn",
     "keras.ops.linalg", "keras.ops.image", "keras.random", "keras.tree",
+    "keras.layers", "keras.models", "keras.initializers", "keras.activations",
+    "keras.regularizers", "keras.constraints", "keras.dtype_policies", "keras.mixed_precision",
+    "keras.losses", "keras.metrics", "keras.optimizers", "keras.optimizers.schedules",
+    "keras.saving", "keras.utils", "keras.preprocessing", "keras.preprocessing.image",
+    "keras.preprocessing.sequence",
 )
 REQUIRED = (
     "keras.ops", "keras.ops.numpy", "keras.ops.nn", "keras.ops.linalg", "keras.ops.image",
     "keras.random", "keras.tree", "keras.backend", "keras.config",
+    "keras.initializers", "keras.activations", "keras.regularizers", "keras.constraints",
+    "keras.dtype_policies", "keras.mixed_precision", "keras.losses", "keras.optimizers",
+    "keras.optimizers.schedules", "keras.preprocessing", "keras.preprocessing.image",
+    "keras.preprocessing.sequence",
 )
 
 

@@ -169,6 +169,7 @@ def test_config_round_trips(case):
     assert type(losses.get(serialized)) is cls
 
 
+@pytest.mark.slow  # imports Keras (20-40 s on a shared machine)
 def test_configs_match_keras():
     """Default configs equal Keras 3.15's, except the keys Keras forgets to write."""
     keras = keras_oracle()
@@ -182,6 +183,7 @@ def test_configs_match_keras():
         assert ours == theirs, cls_name
 
 
+@pytest.mark.slow  # imports Keras
 def test_signatures_match_keras():
     keras = keras_oracle()
     for name in dir(keras.losses):

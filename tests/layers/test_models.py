@@ -167,3 +167,16 @@ def test_functional_errors():
     model = kc.Model(a, layers.Dense(1)(a))
     with pytest.raises(ValueError, match="1 input"):
         model([np.ones((1, 2)), np.ones((1, 2))])
+
+
+def test_compile_resolves_string_names_and_rejects_unknown_ones():
+    model = kc.Sequential([kc.Input((2,)), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"], loss_weights=None)
+    assert model.compiled and isinstance(model.optimizer, kc.optimizers.Adam)
+    config = model.get_compile_config()
+    assert config["optimizer"]["class_name"] == "Adam" and config["loss"] == "mse"
+    assert config["metrics"] == ["mae"]
+    with pytest.raises(ValueError, match="not_an_optimizer"):
+        model.compile(optimizer="not_an_optimizer", loss="mse")
+    with pytest.raises(ValueError, match="not_a_loss"):
+        model.compile(optimizer="sgd", loss="not_a_loss")

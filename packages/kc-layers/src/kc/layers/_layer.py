@@ -157,6 +157,7 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
             if not any(v is value for v in self._kc_layers):
                 self._kc_layers.append(value)
                 self._kc_register_layer(value, key)
+                self.__dict__["_kc_settled"] = False
         elif kind == "variable":
             own = self._kc_trainable_vars if value.trainable else self._kc_non_trainable_vars
             if not any(v is value for v in self._kc_trainable_vars + self._kc_non_trainable_vars):

@@ -312,9 +312,6 @@ class Loss:
         """A loss from its `get_config` dict."""
         return cls(**config)
 
-    def _obj_type(self) -> str:
-        return "Loss"
-
 
 class LossFunctionWrapper(Loss):
     """A `Loss` made from a function ``fn(y_true, y_pred, **kwargs)`` of per-sample values.

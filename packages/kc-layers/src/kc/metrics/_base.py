@@ -212,9 +212,8 @@ class Metric:
 
     # Config -------------------------------------------------------------------------------
     def get_config(self) -> dict:
-        """``{"name": ..., "dtype": ...}``, as Keras."""
-        policy = self._dtype_policy
-        return {"name": self.name, "dtype": getattr(policy, "name", policy)}
+        """``{"name": ..., "dtype": ...}`` (the compute dtype, also for a mixed policy), as Keras."""
+        return {"name": self.name, "dtype": self._dtype}
 
     @classmethod
     def from_config(cls, config: dict):

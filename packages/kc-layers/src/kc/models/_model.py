@@ -171,11 +171,15 @@ class Model(Layer):
             _map_structure_strings(metrics, _check_metric_name)
         if weighted_metrics is not None:
             _map_structure_strings(weighted_metrics, _check_metric_name)
-        self._compile_config = {
-            "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
+        if jit_compile == "auto":  # compiled steps where the backend compiles (as Keras)
+            from kc import config
+
+            jit_compile = config.backend() in ("jax", "tensorflow") and not run_eagerly
+        self._compile_config = {  # what Keras 3 writes in a .keras file's compile_config
+            "optimizer": self.optimizer, "loss": loss, "loss_weights": loss_weights,
             "metrics": metrics, "weighted_metrics": weighted_metrics,
             "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile, "auto_scale_loss": auto_scale_loss,
+            "jit_compile": jit_compile,
         }
         self.compiled_loss_weights = loss_weights
         self.compiled_metrics_spec = metrics

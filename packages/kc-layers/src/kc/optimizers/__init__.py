@@ -30,9 +30,10 @@ from kc.optimizers._multi import OptimizerMap as OptimizerMap
 from kc.optimizers._muon import Muon as Muon
 from kc.optimizers._schedule_free import ScheduleFreeAdamW as ScheduleFreeAdamW
 from kc.optimizers._sgd import SGD as SGD
+from kc.optimizers import legacy as legacy
 
 __all__ = [
     "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion",
     "LossScaleOptimizer", "MultiOptimizer", "Muon", "Nadam", "Optimizer", "OptimizerMap",
-    "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize",
+    "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "legacy", "schedules", "serialize",
 ]

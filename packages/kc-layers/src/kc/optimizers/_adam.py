@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from kc.optimizers import _torch_fused
-from kc.optimizers._base import Optimizer, shared_options
+from kc.optimizers._base import Optimizer, one_minus_power, shared_options
 
 
 def _step(optimizer, dtype):
@@ -53,8 +53,8 @@ class Adam(Optimizer):
         from kc import ops
 
         t = _step(self, variable.dtype)
-        alpha = learning_rate * ops.sqrt(1 - ops.power(self.beta_2, t)) / (
-            1 - ops.power(self.beta_1, t))
+        alpha = learning_rate * ops.sqrt(one_minus_power(self.beta_2, t)) / (
+            one_minus_power(self.beta_1, t))
         m = self._slot("momentum", variable)
         v = self._slot("velocity", variable)
         m.assign_add((gradient - m) * (1 - self.beta_1))
@@ -150,7 +150,7 @@ class Adamax(Optimizer):
         m.assign_add((gradient - m) * (1 - self.beta_1))
         u.assign(ops.maximum(u * self.beta_2, ops.abs(gradient)))
         variable.assign_sub(
-            learning_rate * m / ((1 - ops.power(self.beta_1, t)) * (u + self.epsilon)))
+            learning_rate * m / (one_minus_power(self.beta_1, t) * (u + self.epsilon)))
 
     def get_config(self):
         config = super().get_config()
@@ -159,8 +159,12 @@ class Adamax(Optimizer):
 
 
 class Nadam(Adamax):
-    """Nadam: Adam with Nesterov momentum (Dozat, 2016), with the momentum schedule
-    ``mu_t = b1 * (1 - 0.5 * 0.96 ** (0.004 * t))``.
+    """Nadam: Adam with Nesterov momentum (Dozat, 2016).
+
+    Momentum schedule ``mu_t = b1 * (1 - 0.5 * 0.96 ** t)`` as Keras 3 computes
+    it (the paper has ``0.96 ** (0.004 t)``);
+    ``m_hat = mu_{t+1} m / (1 - prod mu_{1..t+1}) + (1 - mu_t) g / (1 - prod mu_{1..t})``,
+    ``w -= lr * m_hat / (sqrt(v / (1 - b2^t)) + epsilon)``.
 
     Example:
         >>> opt = kc.optimizers.Nadam()
@@ -181,8 +185,6 @@ class Nadam(Adamax):
         self._u_product = self.add_variable((), initializer=1.0, dtype=dtype, name="u_product")
 
     def _apply_step(self, grads, variables):
-        from kc import ops
-
         t = _step(self, self._u_product.dtype)
         self._u_product.assign(self._u_product * self._mu(t))
         super()._apply_step(grads, variables)
@@ -190,7 +192,7 @@ class Nadam(Adamax):
     def _mu(self, t):
         from kc import ops
 
-        return self.beta_1 * (1.0 - 0.5 * ops.power(0.96, 0.004 * t))
+        return self.beta_1 * (1.0 - 0.5 * ops.power(0.96, t))
 
     def update_step(self, gradient, variable, learning_rate):
         from kc import ops
@@ -205,7 +207,7 @@ class Nadam(Adamax):
         m.assign_add((gradient - m) * (1 - self.beta_1))
         v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
         m_hat = mu_next * m / (1 - u_product_next) + (1 - mu_t) * gradient / (1 - u_product)
-        v_hat = v / (1 - ops.power(self.beta_2, t))
+        v_hat = v / one_minus_power(self.beta_2, t)
         variable.assign_sub(learning_rate * m_hat / (ops.sqrt(v_hat) + self.epsilon))
 
 
@@ -234,8 +236,8 @@ class Lamb(Adamax):
         v = self._slot("velocity", variable)
         m.assign_add((gradient - m) * (1 - self.beta_1))
         v.assign_add((ops.square(gradient) - v) * (1 - self.beta_2))
-        m_hat = m / (1 - ops.power(self.beta_1, t))
-        v_hat = v / (1 - ops.power(self.beta_2, t))
+        m_hat = m / one_minus_power(self.beta_1, t)
+        v_hat = v / one_minus_power(self.beta_2, t)
         update = m_hat / (ops.sqrt(v_hat) + self.epsilon)
         w_norm = ops.sqrt(ops.sum(ops.square(variable)))
         u_norm = ops.sqrt(ops.sum(ops.square(update)))

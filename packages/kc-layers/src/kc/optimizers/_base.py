@@ -15,6 +15,7 @@ values it wrote, so it is pure (``jax.jit`` friendly); `apply_gradients` is
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 
@@ -399,9 +400,9 @@ class Optimizer:
                 self._accumulate_and_apply(kept_grads, kept_vars)
             else:
                 self._apply_step(kept_grads, kept_vars)
-        self._iterations.assign_add(1)  # assign_add keeps the variable's int dtype
         if self.use_ema:
             self._update_ema()
+        self._iterations.assign_add(1)  # assign_add keeps the variable's int dtype
 
     def _apply_step(self, grads, variables) -> None:
         """One real update: clip, decay weights, `update_step` each, then constraints."""
@@ -462,13 +463,14 @@ class Optimizer:
     def _update_ema(self) -> None:
         from kc import ops
 
-        first = ops.equal(self._iterations, 1)  # the step just taken was the first
+        step = self.iterations  # update steps done before this call
+        first = ops.equal(step, 0)
         for v, avg in zip(self._trainable_variables, self._averages):
             momentum = ops.where(first, ops.cast(0.0, v.dtype), ops.cast(self.ema_momentum, v.dtype))
             avg.assign(momentum * avg + (1.0 - momentum) * v)
         freq = self.ema_overwrite_frequency
         if freq:
-            cond = ops.equal(ops.mod(self._iterations, freq), 0)
+            cond = ops.equal(ops.mod(step + 1, freq), 0)
             concrete = _concrete_bool(cond)
             if concrete is None:
                 for v, avg in zip(self._trainable_variables, self._averages):
@@ -596,3 +598,10 @@ def shared_options(args: dict) -> dict:
     out = {key: args[key] for key in ("learning_rate", "name", *_BASE_ARGS) if key in args}
     out.update(args.get("kwargs") or {})
     return out
+
+
+def one_minus_power(beta: float, t):
+    """``1 - beta ** t`` without float32 cancellation: ``-expm1(t * log(beta))``."""
+    from kc import ops
+
+    return -ops.expm1(t * math.log(beta))

@@ -58,8 +58,11 @@ def deserialize(config, custom_objects=None):
 
     table = {cls.__name__: cls for cls in _decay.SCHEDULES}
     table["LearningRateSchedule"] = LearningRateSchedule
-    obj = serialization.deserialize_keras_object(
-        config, module_objects=table, custom_objects=custom_objects)
+    try:
+        obj = serialization.deserialize_keras_object(
+            config, module_objects=table, custom_objects=custom_objects)
+    except (TypeError, ValueError) as error:
+        obj = error
     if isinstance(obj, str) or not isinstance(obj, LearningRateSchedule):
         raise ValueError(
             f"kc.optimizers.schedules.deserialize: could not build a schedule from {config!r}; "
