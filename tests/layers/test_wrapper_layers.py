@@ -13,7 +13,7 @@ RTOL, ATOL = 1e-5, 1e-5
 
 
 def test_time_distributed_dense_values_shapes_config():
-    layer = L.TimeDistributed(L.Dense(2), name="td")
+    layer = L.TimeDistributed(L.Dense(2, name="dense"), name="td")
     x = _x()
     out = layer(x)
     kernel, bias = layer.get_weights()

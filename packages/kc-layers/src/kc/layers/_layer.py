@@ -330,12 +330,14 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
             training = sig.training_default
         if sig.has_training and not positional and training is not None:
             kwargs["training"] = training
-        mask = None
-        if sig.has_mask and kwargs.get("mask") is None and first is not None:
+        mask = kwargs.get("mask")  # an explicit mask wins (and is what compute_mask sees)
+        if not sig.has_mask:
+            kwargs.pop("mask", None)
+        if sig.has_mask and mask is None and first is not None:
             mask = tree.map_structure(get_keras_mask, first)
             if any(m is not None for m in tree.flatten(mask)):
                 kwargs["mask"] = mask
-        elif first is not None and self.supports_masking:
+        elif mask is None and first is not None and self.supports_masking:
             mask = tree.map_structure(get_keras_mask, first)
 
         _ctx.stack.append(training)
@@ -607,9 +609,9 @@ def _wrap_build(build):
 def _call_build(layer: Layer, shapes: dict) -> None:
     params = [p for p in inspect.signature(layer.build).parameters.values()
               if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    if len(params) <= 1:
+    if len(params) <= 1:  # build(input_shape): the first call argument's shape, as Keras
         values = list(shapes.values())
-        value = values[0] if len(values) == 1 else (tuple(values) if values else None)
+        value = values[0] if values else None
         if params:
             layer.build(value)
         else:

@@ -39,6 +39,8 @@ def public_keras_module(cls: type) -> str | None:
         if part.startswith("_"):
             break
         public.append(part)
+    if public[1:2] == ["layers"]:
+        return "keras.layers"  # kc groups layers in subpackages; Keras exports them flat
     return ".".join(["keras"] + public[1:])
 
 

@@ -94,10 +94,9 @@ class _SpatialDropout(Dropout):
         return inputs
 
     def get_config(self) -> dict:
-        from kc import dtype_policies
-
+        # Keras writes these four keys only, with the policy's name as "dtype".
         return {"rate": self.rate, "seed": self.seed, "name": self.name,
-                "dtype": dtype_policies.serialize(self.dtype_policy)}
+                "dtype": self.dtype_policy.name}
 
 
 class SpatialDropout1D(_SpatialDropout):

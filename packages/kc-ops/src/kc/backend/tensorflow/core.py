@@ -34,6 +34,9 @@ def is_tensor(x) -> bool:
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     x = unwrap_variable(x)
     dtype = native_dtype_of(dtype, to_native_dtype, "tensorflow")
+    if isinstance(x, tf.Variable):  # a kc Variable's storage: read it, ops expect a tensor
+        x = x.read_value() if dtype is None or x.dtype == dtype else tf.cast(x, dtype)
+        return x
     if tf.is_tensor(x):
         if isinstance(x, tf.SparseTensor) and sparse is False:
             x = tf.sparse.to_dense(x)
