@@ -6,7 +6,8 @@ import inspect
 from typing import Any
 
 from kc.constraints._constraints import Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-from kc.serialization import deserialize_keras_object, get_registered_object, serialize_keras_object
+from kc.serialization import deserialize_keras_object, serialize_keras_object
+from kc.serialization._registry import lookup_object
 
 # The names Keras resolves: class names and their snake_case forms.
 ALL_OBJECTS: dict[str, type] = {
@@ -78,14 +79,7 @@ def get(identifier: Any) -> Constraint | None:
 
 
 def _lookup(name: str, custom_objects: dict | None, where: str):
-    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
-    if obj is None:
-        raise ValueError(
-            f"{where}: unknown constraint {name!r}. Valid names: {', '.join(sorted(ALL_OBJECTS))}; "
-            "or register a custom class with `kc.saving.register_keras_serializable()` or pass it "
-            "in `custom_objects`."
-        )
-    return obj
+    return lookup_object(name, ALL_OBJECTS, "constraint", where, custom_objects)
 
 
 def _instance(obj):

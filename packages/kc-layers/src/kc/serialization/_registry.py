@@ -181,3 +181,22 @@ def get_registered_object(name: str, custom_objects: dict | None = None,
     if module_objects and name in module_objects:
         return module_objects[name]
     return None
+
+
+def lookup_object(name: str, table: dict, kind: str, where: str, custom_objects: dict | None = None):
+    """The object a family's string identifier names, or a ValueError listing the valid names.
+
+    Looks ``name`` up like `get_registered_object` (scopes, registry, ``custom_objects``,
+    then the family's ``table``); families such as kc.regularizers use it in `get`/`deserialize`.
+
+    Example:
+        >>> lookup_object("l2", ALL_OBJECTS, "regularizer", "kc.regularizers.get")
+    """
+    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=table)
+    if obj is None:
+        raise ValueError(
+            f"{where}: unknown {kind} {name!r}. Valid names: {', '.join(sorted(table))}; "
+            "or register a custom class with `kc.saving.register_keras_serializable()` or pass it "
+            "in `custom_objects`."
+        )
+    return obj
