@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from kc.activations import _functions as F
-from kc.serialization import (
-    deserialize_keras_object,
-    get_registered_object,
-    serialize_keras_object,
-)
+from kc.serialization import deserialize_keras_object, serialize_keras_object
+from kc.serialization._registry import lookup_object
 
 # Every name Keras resolves, with the aliases (`swish` is `silu`, `hard_swish` is `hard_silu`).
 ALL_OBJECTS: dict[str, Callable] = {
@@ -31,14 +28,7 @@ def _valid_names() -> str:
 
 
 def _lookup(name: str, custom_objects: dict | None, where: str) -> Callable:
-    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
-    if obj is None:
-        raise ValueError(
-            f"{where}: unknown activation function {name!r}. Valid names: {_valid_names()}; or "
-            "register a custom function with `kc.saving.register_keras_serializable()` or pass "
-            "it in `custom_objects`."
-        )
-    return obj
+    return lookup_object(name, ALL_OBJECTS, "activation function", where, custom_objects)
 
 
 def serialize(activation: Callable) -> str | dict:

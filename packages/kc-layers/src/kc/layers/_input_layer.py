@@ -103,3 +103,31 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, bat
                        ragged=ragged, batch_shape=batch_shape, input_tensor=tensor,
                        optional=optional, name=name)
     return layer.output
+
+
+def get_source_inputs(tensor) -> list:
+    """The `Input` tensors that a symbolic tensor is computed from, in graph order.
+
+    Example:
+        >>> a, b = kc.Input((2,)), kc.Input((2,))
+        >>> out = kc.layers.Add()([a, kc.layers.Dense(2)(b)])
+        >>> kc.utils.get_source_inputs(out) == [a, b]
+        True
+    """
+    history = getattr(tensor, "_keras_history", None)
+    if history is None:
+        return [tensor]  # not produced by a layer or op: its own source
+    sources, seen = [], set()
+    stack = [tensor]
+    while stack:
+        current = stack.pop()
+        op, node_index, _ = current._keras_history
+        node = op._inbound_nodes[node_index]
+        if node.is_input or not node.input_tensors:
+            if id(current) not in seen:
+                seen.add(id(current))
+                sources.append(current)
+            continue
+        stack.extend(reversed([t for t in node.input_tensors
+                               if getattr(t, "_keras_history", None) is not None]))
+    return sources

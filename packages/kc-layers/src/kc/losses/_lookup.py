@@ -59,16 +59,9 @@ def _valid_names() -> str:
 
 
 def _lookup(name: str, custom_objects: dict | None, where: str):
-    from kc.serialization import get_registered_object
+    from kc.serialization._registry import lookup_object
 
-    obj = get_registered_object(name, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
-    if obj is None:
-        raise ValueError(
-            f"kc.losses.{where}: unknown loss {name!r}. Valid names: {_valid_names()}; or "
-            "register a custom loss with `kc.saving.register_keras_serializable()` or pass it "
-            "in `custom_objects`."
-        )
-    return obj
+    return lookup_object(name, ALL_OBJECTS, "loss", f"kc.losses.{where}", custom_objects)
 
 
 def serialize(loss) -> Any:

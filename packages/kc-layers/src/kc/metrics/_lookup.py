@@ -103,17 +103,12 @@ def deserialize(config, custom_objects: dict | None = None):
         >>> type(kc.metrics.deserialize("auc")).__name__
         'AUC'
     """
-    from kc.serialization import deserialize_keras_object, get_registered_object
+    from kc.serialization import deserialize_keras_object
+    from kc.serialization._registry import lookup_object
 
     if isinstance(config, str):
-        obj = get_registered_object(config, custom_objects=custom_objects,
-                                    module_objects=ALL_OBJECTS)
-        if obj is None:
-            raise ValueError(
-                f"kc.metrics.deserialize: unknown metric {config!r}. Valid names: "
-                f"{_valid_names()}; or register a custom metric with "
-                "`kc.saving.register_keras_serializable()` or pass it in `custom_objects`."
-            )
+        obj = lookup_object(config, ALL_OBJECTS, "metric", "kc.metrics.deserialize",
+                            custom_objects)
         return obj() if isinstance(obj, type) else obj
     if isinstance(config, dict):
         obj = deserialize_keras_object(config, custom_objects=custom_objects,

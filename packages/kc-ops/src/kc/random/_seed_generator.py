@@ -117,3 +117,42 @@ def draw_seed(seed):
         f"kc.random: seed must be None, an int or a kc.random.SeedGenerator, "
         f"got {seed!r} of type {type(seed).__name__}."
     )
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed every source of randomness kc uses, for reproducible runs.
+
+    Seeds Python's `random`, NumPy's global generator, kc's global seed
+    generator (behind ``seed=None`` and unseeded layers), and the torch and
+    TensorFlow global generators when that framework is the backend or is
+    already imported.
+
+    Example:
+        >>> kc.utils.set_random_seed(1337)
+        >>> a = kc.random.normal((2,))
+        >>> kc.utils.set_random_seed(1337)
+        >>> bool(kc.ops.all(a == kc.random.normal((2,))))
+        True
+    """
+    import sys
+
+    import numpy as np
+
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(
+            f"set_random_seed: `seed` must be an int, got {type(seed).__name__}: {seed!r}."
+        )
+    seed = int(seed)
+    global _global_generator
+    _python_random.seed(seed)
+    np.random.seed(seed % (2**32))
+    _global_generator = None  # re-made from the seeded Python generator on next use
+    active = backend.backend()
+    if active == "torch" or "torch" in sys.modules:
+        import torch
+
+        torch.manual_seed(seed)
+    if active == "tensorflow" or "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        tf.random.set_seed(seed)

@@ -13,6 +13,11 @@ _NAMES: dict = {
     "clear_session": ("kc.backend", "clear_session", _OPS),
     "is_keras_tensor": ("kc.backend", "is_keras_tensor", _OPS),
     "standardize_dtype": ("kc.backend", "standardize_dtype", _OPS),
+    "Config": ("kc.utils._config", "Config", _OPS),
+    "set_random_seed": ("kc.random._seed_generator", "set_random_seed", _OPS),
+    "enable_interactive_logging": ("kc.config", "enable_interactive_logging", _OPS),
+    "disable_interactive_logging": ("kc.config", "disable_interactive_logging", _OPS),
+    "is_interactive_logging_enabled": ("kc.config", "is_interactive_logging_enabled", _OPS),
     # kc-layers: the object registry
     "CustomObjectScope": ("kc.serialization", "CustomObjectScope", _LAYERS),
     "custom_object_scope": ("kc.serialization", "custom_object_scope", _LAYERS),
@@ -22,6 +27,7 @@ _NAMES: dict = {
     "register_keras_serializable": ("kc.serialization", "register_keras_serializable", _LAYERS),
     "serialize_keras_object": ("kc.serialization", "serialize_keras_object", _LAYERS),
     "deserialize_keras_object": ("kc.serialization", "deserialize_keras_object", _LAYERS),
+    "get_source_inputs": ("kc.layers._input_layer", "get_source_inputs", _LAYERS),
     # kc-data
     "PyDataset": ("kc.data", "PyDataset", _DATA),
     "Sequence": ("kc.data", "Sequence", _DATA),
