@@ -34,6 +34,7 @@ from kc.data._images import save_img as save_img
 from kc.data._images import smart_resize as smart_resize
 from kc.data._sequences import pad_sequences as pad_sequences
 from kc.data._split import split_dataset as split_dataset
+from kc.data._get_file import get_file as get_file
 from kc.data._timeseries import timeseries_dataset_from_array as timeseries_dataset_from_array
 
 

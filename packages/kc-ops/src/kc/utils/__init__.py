@@ -41,6 +41,7 @@ _NAMES: dict = {
     "text_dataset_from_directory": ("kc.data", "text_dataset_from_directory", _DATA),
     "audio_dataset_from_directory": ("kc.data", "audio_dataset_from_directory", _DATA),
     "split_dataset": ("kc.data", "split_dataset", _DATA),
+    "get_file": ("kc.data", "get_file", _DATA),
     "load_img": ("kc.data", "load_img", _DATA),
     "img_to_array": ("kc.data", "img_to_array", _DATA),
     "array_to_img": ("kc.data", "array_to_img", _DATA),
