@@ -151,10 +151,42 @@ def test_functional_subclass():
     assert model.output_shape == (None, 1)
 
 
-def test_fit_and_save_are_lazy_upward_calls():
+def _without_upper_packages(monkeypatch):
+    """Make kc.train and kc.saving look not installed (as with kc-layers alone)."""
+    import importlib
+
+    import kc._lazy
+    from kc.models import _model
+
+    real_import = importlib.import_module
+
+    def fake_import(name, package=None):
+        for missing in ("kc.train", "kc.saving"):
+            if name == missing or name.startswith(missing + "."):
+                raise ModuleNotFoundError(f"No module named {missing!r}", name=missing)
+        return real_import(name, package)
+
+    fake_importlib = type("FakeImportlib", (), {"import_module": staticmethod(fake_import)})
+    monkeypatch.setattr(kc._lazy, "importlib", fake_importlib)
+    monkeypatch.setattr(kc._lazy, "_installed", lambda distribution: False)
+    monkeypatch.setattr(_model, "_TRAIN_MODULES", {})
+
+
+def test_upward_calls_name_the_distribution_to_install(monkeypatch):
+    _without_upper_packages(monkeypatch)
     model = kc.Sequential([kc.Input((2,)), layers.Dense(1)])
-    with pytest.raises(ImportError, match="kc-train"):
-        model.fit(np.ones((2, 2)), np.ones((2, 1)))
+    x, y = np.ones((2, 2), "float32"), np.ones((2, 1), "float32")
+    for call in (lambda: model.fit(x, y), lambda: model.train_step((x, y)),
+                 lambda: model.compute_loss(x, y, model(x)), lambda: model.make_train_function()):
+        with pytest.raises(ImportError, match="pip install kc-train"):
+            call()
+    with pytest.raises(ImportError, match="pip install kc-io"):
+        model.save("model.keras")
+    # compile and the metric listing need only kc-layers.
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    assert model.compiled and model.compiled_loss is None and model.compiled_metrics is None
+    assert model.metrics_names == ["loss"]
+    assert [v.path for v in model.metrics_variables] == ["loss/total", "loss/count"]
 
 
 def test_functional_errors():

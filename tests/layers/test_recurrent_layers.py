@@ -353,3 +353,71 @@ def test_lstm_gradient_matches_finite_differences():
                             [np.zeros((B, U))] * 2)[1]
     expected = numeric_gradient(ref, x.astype("float64"), w, eps=1e-5)
     np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4)
+
+
+# --- torch: the fused PyTorch kernels give the generic loop's numbers --------------------
+
+RIGHT_PADDED = np.array([[1, 1, 1, 0], [1, 1, 1, 1]], bool)
+FUSED_CASES = [
+    ("lstm", {}, None),
+    ("lstm", {"go_backwards": True, "dropout": 0.3, "seed": 1}, None),
+    ("lstm", {}, RIGHT_PADDED),
+    ("lstm", {"zero_output_for_mask": True, "use_bias": False}, RIGHT_PADDED),
+    ("gru", {}, RIGHT_PADDED),
+    ("gru", {"go_backwards": True, "use_bias": False}, None),
+]
+
+
+@pytest.mark.parametrize("case", range(len(FUSED_CASES)))
+def test_torch_fused_kernel_matches_generic_loop(case):
+    if BACKEND != "torch":
+        pytest.skip("the fused kernels are torch's")
+    import torch
+
+    from kc.layers.recurrent._fused_torch import fused_rnn
+
+    kind, options, mask = FUSED_CASES[case]
+    make = {"lstm": L.LSTM, "gru": L.GRU}[kind]
+    fused = make(U, return_sequences=True, return_state=True, **options)
+    generic = make(U, return_sequences=True, return_state=True, use_cudnn=False, **options)
+    x = _x()
+    for layer in (fused, generic):
+        layer.build(x.shape)
+    generic.set_weights(_random_weights(fused))
+    states = fused.get_initial_state(B)
+    assert fused_rnn(fused, torch.as_tensor(x), states, mask, training=True) is not None
+    assert fused_rnn(generic, torch.as_tensor(x), states, mask, training=True) is None
+    results = []
+    for layer in (fused, generic):
+        xt = torch.as_tensor(x).requires_grad_(True)
+        out = layer(xt, mask=None if mask is None else torch.as_tensor(mask), training=True)
+        sum(o.sum() * (i + 1) for i, o in enumerate(out)).backward()
+        results.append([o.detach() for o in out] + [xt.grad] + [v.value.grad for v in layer.weights])
+        for v in layer.weights:
+            v.value.grad = None
+    for got, want in zip(*results):
+        assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_fused_kernel_declines_what_it_cannot_do():
+    if BACKEND != "torch":
+        pytest.skip("the fused kernels are torch's")
+    import torch
+
+    from kc.layers.recurrent._fused_torch import fused_rnn
+
+    x = torch.as_tensor(_x())
+    for layer, mask, training in [
+        (L.LSTM(U, activation="relu"), None, False),
+        (L.LSTM(U, recurrent_dropout=0.5), None, True),
+        (L.LSTM(U, unroll=True), None, False),
+        (L.GRU(U, reset_after=False), None, False),
+        (L.LSTM(U), MASK, False),  # not right-padded
+        (L.LSTM(U, go_backwards=True), RIGHT_PADDED, False),
+        (L.LSTM(U), np.array([[1, 0, 0, 0], [0, 0, 0, 0]], bool), False),  # an empty row
+    ]:
+        layer.build(x.shape)
+        assert fused_rnn(layer, x, layer.get_initial_state(B), mask, training) is None
+    layer = L.LSTM(U, recurrent_dropout=0.5)
+    layer.build(x.shape)
+    assert fused_rnn(layer, x, layer.get_initial_state(B), None, False) is not None

@@ -387,6 +387,33 @@ def test_gradient(name, fn, ref):
                                numeric_gradient(ref, x.astype(np.float64), w, eps=1e-6), rtol=1e-3, atol=1e-4)
 
 
+
+@pytest.mark.grad
+@pytest.mark.parametrize("name", ["max_pool", "average_pool"])
+def test_pool_gradient_under_compilation(name):
+    """Pooling differentiates inside jax.jit / tf.function (a Sequential convnet's fit does this)."""
+    fn, ref = {g[0]: g[1:] for g in GRADS}[name]
+    x = rand(1, 4, 2).astype("float32")
+    w = np.linspace(-1, 1, ref(x).size).reshape(ref(x).shape).astype("float32")
+    if BACKEND == "jax":
+        import jax
+
+        grad = jax.jit(jax.grad(lambda v: (fn(v) * w).sum()))
+    elif BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        @tf.function
+        def grad(v):
+            with tf.GradientTape() as tape:
+                tape.watch(v)
+                y = tf.reduce_sum(fn(v) * w)
+            return tape.gradient(y, v)
+
+        x = tf.constant(x)
+    else:
+        pytest.skip("compiled gradients are checked on jax and tensorflow")
+    np.testing.assert_allclose(to_numpy(grad(x)), backend_gradient(fn, to_numpy(x), w), rtol=1e-6, atol=1e-6)
+
 # --- errors -------------------------------------------------------------------------------------
 
 ERRORS = [

@@ -99,7 +99,7 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
         d.update(
             _kc_layers=[], _kc_trainable_vars=[], _kc_non_trainable_vars=[],
             _kc_seed_generators=[], _kc_metrics=[], _kc_losses=[], _kc_init_called=False,
-            _kc_fast_dtype=None, _kc_spec_shape=None, _kc_settled=False, built=False, _kc_build_shapes=None,
+            _kc_fast_dtype=None, _kc_fast_run=None, _kc_spec_shape=None, _kc_settled=False, built=False, _kc_build_shapes=None,
             _input_spec=None, _path=None, _kc_auto_config=_auto_config(type(self), args, kwargs),
         )
         cls = type(self)
@@ -290,17 +290,39 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
 
     # Calling ---------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        # Short path: a built layer, one tensor of its compute dtype, nothing to resolve.
-        if self._kc_fast_dtype is not None and len(args) == 1 and not kwargs:
+        # Short path: a built layer (or settled model), one tensor of the dtype it ran on
+        # before, nothing to resolve (see `_update_fast_path`).
+        if self._kc_fast_dtype is not None and len(args) == 1:
             x = args[0]
             if type(x) is _TENSOR and x.dtype is self._kc_fast_dtype and get_keras_mask(x) is None:
-                if _ctx.losses_pending and not _ctx.stack:
-                    self._clear_losses()
-                if self._input_spec is not None and self._kc_spec_shape != x.shape:
-                    assert_input_compatibility(self._input_spec, x, self.name)
-                    self.__dict__["_kc_spec_shape"] = x.shape
-                return self.call(x)
+                run = self._kc_fast_run
+                if run is None:
+                    if not kwargs:
+                        if _ctx.losses_pending and not _ctx.stack:
+                            self._clear_losses()
+                        if self._input_spec is not None and self._kc_spec_shape != x.shape:
+                            assert_input_compatibility(self._input_spec, x, self.name)
+                            self.__dict__["_kc_spec_shape"] = x.shape
+                        return self.call(x)
+                elif not kwargs or (len(kwargs) == 1 and "training" in kwargs):
+                    return self._call_fast_run(run, x, kwargs.get("training"))
         return self._call_full(args, kwargs)
+
+    def _call_fast_run(self, run, x, training):
+        """A settled model's call: the training flag on the context stack, then its replay plan."""
+        stack = _ctx.stack
+        if _ctx.losses_pending and not stack:
+            self._clear_losses()
+        if self._input_spec is not None and self._kc_spec_shape != x.shape:
+            assert_input_compatibility(self._input_spec, x, self.name)
+            self.__dict__["_kc_spec_shape"] = x.shape
+        if training is None:
+            training = stack[-1] if stack else self._kc_call_sig.training_default
+        stack.append(training)
+        try:
+            return run(x)
+        finally:
+            stack.pop()
 
     def _call_full(self, args: tuple, kwargs: dict):
         if not self.__dict__.get("_kc_init_called"):
@@ -362,9 +384,9 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
                     self.add_loss(self.activity_regularizer(out) / batch)
         self._set_output_mask(first, mask, outputs)
         if not symbolic:
-            self._update_fast_path(args, kwargs, outputs)
             if not self._kc_settled:
                 self.__dict__["_kc_settled"] = all(l.built for l in self._flatten_layers())
+            self._update_fast_path(args, kwargs, outputs)
         return outputs
 
     def _inputs_ready(self, args, kwargs) -> bool:
@@ -382,13 +404,26 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
         return True
 
     def _update_fast_path(self, args, kwargs, outputs) -> None:
+        if (len(args) != 1 or type(args[0]) is not _TENSOR or not self.built
+                or self.activity_regularizer is not None or self._is_mixed()
+                or not _is_default(type(self).compute_mask, Layer.compute_mask)
+                or type(self).__call__ is not Layer.__call__):
+            return
         sig = self._kc_call_sig
-        if (len(args) == 1 and not kwargs and not sig.has_training and not sig.has_mask
-                and self.built and self.activity_regularizer is None
-                and _is_default(type(self).compute_mask, Layer.compute_mask)
-                and type(args[0]) is _TENSOR and not self._is_mixed()
-                and type(self).__call__ is Layer.__call__):
-            self.__dict__["_kc_fast_dtype"] = args[0].dtype
+        d = self.__dict__
+        if not kwargs and not sig.has_training and not sig.has_mask:
+            d["_kc_fast_run"] = None
+            d["_kc_fast_dtype"] = args[0].dtype
+        elif set(kwargs) <= {"training"} and self._kc_settled:
+            run = self._kc_fast_runner(args[0])
+            if run is not None:
+                d["_kc_fast_run"] = run
+                d["_kc_fast_dtype"] = args[0].dtype
+
+    def _kc_fast_runner(self, x):
+        """A callable ``run(x)`` replaying this model's call for tensors like ``x`` with no
+        mask and the training flag taken from the call context, or None (models override)."""
+        return None
 
     def _is_mixed(self) -> bool:
         policy = self._dtype_policy

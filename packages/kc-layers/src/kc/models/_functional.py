@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from kc import backend, ops, tree
 from kc.backend.common.masking import set_keras_mask
-from kc.layers import InputLayer, Layer
+from kc.layers import InputLayer, Layer, _call_context
 from kc.layers._layer import _CallSignature, _fresh
 from kc.models._model import Model
 from kc.ops import KerasTensor
@@ -144,9 +144,17 @@ class Functional(Model):
             for x, m in zip(flat, tree.flatten(mask) if not hasattr(mask, "shape") else [mask]):
                 if m is not None:
                     set_keras_mask(x, m)
-        values = run_nodes(self._kc_nodes, self._kc_inputs, flat, _apply)
+        # As Keras: the model's training flag, when set, overrides the one each layer
+        # call recorded (layers record their call's default, e.g. Dropout's False).
+        apply = _apply if training is None else _apply_training(training)
+        values = run_nodes(self._kc_nodes, self._kc_inputs, flat, apply)
         return tree.pack_sequence_as(self._kc_outputs_struct,
                                      [values[id(t)] for t in self._kc_outputs])
+
+    def _kc_fast_runner(self, x):
+        if type(self).call is not Functional.call:
+            return None
+        return _replay_plan(self, x)
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         flat = self._standardize_inputs(inputs, convert=False)
@@ -196,8 +204,110 @@ class Functional(Model):
         return functional_config(self)
 
 
+def _replay_plan(model: Functional, x):
+    """``run(x)``: the graph of a one-input ``model`` as a flat replay for tensors of x's
+    dtype, doing what `call` does without its per-call structure handling; None when a
+    node has nested arguments or tensors among its keyword arguments. The training flag
+    comes from the call context (`Layer._call_fast_run` pushes the model's)."""
+    if len(model._kc_inputs) != 1 or isinstance(model._kc_inputs_struct, dict):
+        return None
+    spec = model._kc_inputs[0]
+    if backend.standardize_dtype(x.dtype) != spec.dtype:
+        return None
+    ndim = len(spec.shape)
+    nodes = model._kc_nodes
+    for node in nodes:
+        if any(isinstance(a, (list, tuple, dict)) for a in node.call_args) or any(
+                isinstance(t, KerasTensor) for t in tree.flatten(node.call_kwargs)):
+            return None
+    outputs = model._kc_outputs
+    single_out = len(outputs) == 1 and isinstance(model._kc_outputs_struct, KerasTensor)
+    stack = _call_context.state.stack
+
+    def adapt(x):
+        return x if len(x.shape) == ndim else _adapt(x, spec)
+
+    def takes_training(op) -> bool:
+        sig = getattr(op, "_kc_call_sig", None)
+        return sig is not None and sig.has_training
+
+    # A chain (each node takes the previous node's one output): a list of operations.
+    chain, previous = [], spec
+    for node in nodes:
+        args = node.call_args
+        if (len(args) != 1 or args[0] is not previous or len(node.output_tensors) != 1
+                or node.outputs is not node.output_tensors[0]):
+            break
+        chain.append((node.operation, node.call_kwargs, takes_training(node.operation)))
+        previous = node.output_tensors[0]
+    else:
+        if single_out and outputs[0] is previous:
+            steps = tuple(chain)
+
+            def run_chain(x):
+                training = stack[-1]
+                x = adapt(x)
+                for op, kwargs, has_training in steps:
+                    if has_training and training is not None:
+                        x = op(x, **{**kwargs, "training": training})
+                    else:
+                        x = op(x, **kwargs) if kwargs else op(x)
+                return x
+            return run_chain
+
+    # General graph: values in a list; slot 0 the input, constants in fixed slots.
+    slots, init, steps = {id(spec): 0}, [None], []
+
+    def slot_of(value):
+        if type(value) is KerasTensor and id(value) in slots:
+            return slots[id(value)]
+        init.append(value)
+        return len(init) - 1
+
+    for node in nodes:
+        ins = tuple(slot_of(a) for a in node.call_args)
+        outs = []
+        for t in node.output_tensors:
+            init.append(None)
+            slots[id(t)] = len(init) - 1
+            outs.append(len(init) - 1)
+        single = len(outs) == 1 and node.outputs is node.output_tensors[0]
+        steps.append((node.operation, ins, node.call_kwargs, takes_training(node.operation),
+                      outs[0] if single else tuple(outs)))
+    out_slots = [slots[id(t)] for t in outputs]
+    init = tuple(init)
+    structure = model._kc_outputs_struct
+
+    def run_graph(x):
+        training = stack[-1]
+        values = list(init)
+        values[0] = adapt(x)
+        for op, ins, kwargs, has_training, out in steps:
+            if has_training and training is not None:
+                kwargs = {**kwargs, "training": training}
+            result = op(*[values[i] for i in ins], **kwargs)
+            if type(out) is int:
+                values[out] = result
+            else:
+                for i, v in zip(out, tree.flatten(result)):
+                    values[i] = v
+        if single_out:
+            return values[out_slots[0]]
+        return tree.pack_sequence_as(structure, [values[i] for i in out_slots])
+    return run_graph
+
+
 def _apply(op, *args, **kwargs):
     return op(*args, **kwargs)
+
+
+def _apply_training(training):
+    def apply(op, *args, **kwargs):
+        sig = getattr(op, "_kc_call_sig", None)
+        if sig is not None and sig.has_training:
+            kwargs["training"] = training
+        return op(*args, **kwargs)
+    return apply
 
 
 def _apply_spec(op, *args, **kwargs):

@@ -48,6 +48,26 @@ def _train(name: str):
     return _upward("kc.train", "kc-train", name)
 
 
+_TRAIN_MODULES: dict = {}
+
+
+def _train_module(module: str):
+    """A kc-train module (``kc.train._hooks``, ``kc.train._backends``), cached after first use."""
+    mod = _TRAIN_MODULES.get(module)
+    if mod is None:
+        mod = _TRAIN_MODULES[module] = require(module, "kc-train")
+    return mod
+
+
+def _hooks():
+    return _TRAIN_MODULES.get("kc.train._hooks") or _train_module("kc.train._hooks")
+
+
+def _trainer(model):
+    """The model's backend Trainer (kc-train), made on first use and cached on the model."""
+    return _train_module("kc.train._backends").get_trainer(model)
+
+
 def _saving(name: str):
     return _upward("kc.saving", "kc-io", name)
 
@@ -110,6 +130,11 @@ class Model(Layer):
         self.steps_per_execution = 1
         self.jit_compile = "auto"
         self._kc_trainer_state = None  # filled by kc-train
+        # Compiled containers (kc-train); set without attribute tracking so that they are
+        # listed once in `metrics` and not among the model's own variables (as Keras).
+        for name in ("_loss_tracker", "_compile_loss", "_compile_metrics", "train_function",
+                     "test_function", "predict_function"):
+            self._kc_plain_setattr(name, None)
 
     # Layers -----------------------------------------------------------------------
     @property
@@ -188,8 +213,38 @@ class Model(Layer):
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile
         self.auto_scale_loss = auto_scale_loss
+        self._kc_make_compiled_containers(loss, loss_weights, metrics, weighted_metrics)
         self._kc_trainer_state = None
+        for name in ("train_function", "test_function", "predict_function"):
+            self._kc_plain_setattr(name, None)
+        self.stop_training = False
         self.compiled = True
+
+    def _kc_make_compiled_containers(self, loss, loss_weights, metrics, weighted_metrics):
+        """The loss tracker, `CompileLoss` and `CompileMetrics` (the latter two from kc-train,
+        when it is installed: without it the model can still be compiled and saved)."""
+        from kc import metrics as metrics_module
+
+        self._kc_plain_setattr("_loss_tracker", metrics_module.Mean(name="loss"))
+        compile_loss = compile_metrics = None
+        try:
+            containers = _train_module("kc.train._compile")
+        except ImportError:
+            from kc import _lazy
+
+            if _lazy._installed("kc-train"):
+                raise  # installed but broken: say so
+            containers = None  # kc-layers alone: compile still records the configuration
+        if containers is not None:
+            output_names = containers.output_names_of(self)
+            if loss is not None:
+                compile_loss = containers.CompileLoss(
+                    loss, loss_weights=loss_weights, output_names=output_names)
+            if metrics is not None or weighted_metrics is not None:
+                compile_metrics = containers.CompileMetrics(
+                    metrics, weighted_metrics, output_names=output_names)
+        self._kc_plain_setattr("_compile_loss", compile_loss)
+        self._kc_plain_setattr("_compile_metrics", compile_metrics)
 
     @property
     def run_eagerly(self) -> bool:
@@ -211,6 +266,124 @@ class Model(Layer):
 
         config = deserialize_keras_object(config)
         self.compile(**config)
+
+    # Training hooks (defaults in kc-train; override them as in Keras 3) ------------------
+    def train_step(self, *args):
+        """One training step on a batch; returns the logs.
+
+        torch/tensorflow: ``train_step(data) -> logs``; jax: ``train_step(state, data) ->
+        (logs, state)`` (Keras 3's per-backend patterns). Override it to customize `fit`.
+        """
+        return _trainer(self).train_step(*args)
+
+    def test_step(self, *args):
+        """One evaluation step on a batch (same per-backend forms as `train_step`)."""
+        return _trainer(self).test_step(*args)
+
+    def predict_step(self, *args):
+        """One prediction step on a batch; returns the model outputs."""
+        return _trainer(self).predict_step(*args)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss: compiled losses of ``y_pred`` against ``y`` plus `losses`.
+
+        Example:
+            >>> y_pred = model(x)
+            >>> loss = model.compute_loss(x, y, y_pred)
+        """
+        return _hooks().compute_loss(self, x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=training)
+
+    def stateless_compute_loss(self, trainable_variables, non_trainable_variables,
+                               metrics_variables, x=None, y=None, y_pred=None,
+                               sample_weight=None, training=True):
+        """`compute_loss` with given variable values, changing no state.
+
+        Returns ``(loss, (trainable_variables, non_trainable_variables, metrics_variables))``.
+        """
+        return _hooks().stateless_compute_loss(
+            self, trainable_variables, non_trainable_variables, metrics_variables, x=x, y=y,
+            y_pred=y_pred, sample_weight=sample_weight, training=training)
+
+    def compute_loss_and_updates(self, trainable_variables, non_trainable_variables,
+                                 metrics_variables, x, y, sample_weight, training=False,
+                                 optimizer_variables=None):
+        """(jax) ``(loss, (y_pred, non_trainable_variables, metrics_variables))`` of a
+        stateless forward pass; differentiable with ``jax.value_and_grad(..., has_aux=True)``."""
+        trainer = _trainer(self)
+        fn = getattr(trainer, "compute_loss_and_updates", None)
+        if fn is None:
+            from kc import config
+
+            raise NotImplementedError(
+                f"Model.compute_loss_and_updates is part of the jax trainer; the active backend "
+                f"is {config.backend()!r} (use compute_loss)."
+            )
+        return fn(trainable_variables, non_trainable_variables, metrics_variables, x, y,
+                  sample_weight, training=training, optimizer_variables=optimizer_variables)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with a batch; return `get_metrics_result()`."""
+        return _hooks().compute_metrics(self, x, y, y_pred, sample_weight=sample_weight)
+
+    def get_metrics_result(self):
+        """``{name: value}`` of every metric in `metrics` (dict results flattened)."""
+        return _hooks().get_metrics_result(self)
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics, the per-output loss trackers, then the
+        metrics tracked on the model and its layers."""
+        out = []
+        if self.compiled:
+            for metric in (self._loss_tracker, self._compile_metrics):
+                if metric is not None:
+                    out.append(metric)
+            if self._compile_loss is not None:
+                out.extend(self._compile_loss.metrics)
+        for layer in self._flatten_layers():
+            for metric in layer._kc_metrics:
+                if not any(metric is m for m in out):
+                    out.append(metric)
+        return out
+
+    @property
+    def metrics_names(self) -> list:
+        return [m.name for m in self.metrics]
+
+    @property
+    def metrics_variables(self) -> list:
+        """The state variables of every metric in `metrics`."""
+        out = []
+        for metric in self.metrics:
+            out.extend(metric.variables)
+        return out
+
+    def reset_metrics(self) -> None:
+        """Reset the state of every metric in `metrics`."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    @property
+    def compiled_loss(self):
+        """The `CompileLoss` made by `compile` (None without a loss)."""
+        return self._compile_loss
+
+    @property
+    def compiled_metrics(self):
+        """The `CompileMetrics` made by `compile` (None without metrics)."""
+        return self._compile_metrics
+
+    def make_train_function(self, force: bool = False):
+        """Make (or return the cached) function that runs training steps; sets
+        `train_function`."""
+        return _trainer(self).make_train_function(force)
+
+    def make_test_function(self, force: bool = False):
+        return _trainer(self).make_test_function(force)
+
+    def make_predict_function(self, force: bool = False):
+        return _trainer(self).make_predict_function(force)
 
     # Upward calls: kc-train -----------------------------------------------------------
     def fit(self, *args, **kwargs):

@@ -154,6 +154,11 @@ class Sequential(Model):
             mask = get_keras_mask(x)
         return x
 
+    def _kc_fast_runner(self, x):
+        if type(self).call is not Sequential.call or self._kc_functional is None:
+            return None
+        return self._kc_functional._kc_fast_runner(x)
+
     def compute_output_spec(self, inputs, training=None, mask=None):
         if self._kc_functional is not None:
             return self._kc_functional.compute_output_spec(inputs)

@@ -19,6 +19,7 @@ from kc import ops, tree
 from kc.layers._input_spec import InputSpec
 from kc.layers.recurrent._cell_base import (
     CellBase, add_cell_properties, first_shape, layer_config, split_cell_kwargs)
+from kc.layers.recurrent._fused_torch import fused_rnn
 from kc.layers.recurrent._rnn import RNN
 
 _CELL_KEYS = (
@@ -120,7 +121,9 @@ class GRU(RNN):
 
     Args: those of `GRUCell`, ``activity_regularizer``, those of `RNN`
     (``return_sequences``, ``return_state``, ``go_backwards``, ``stateful``,
-    ``unroll``), and ``use_cudnn`` (accepted for Keras compatibility; ignored).
+    ``unroll``), and ``use_cudnn``: on torch, "auto" or True run PyTorch's
+    fused GRU kernel when the configuration allows (reset_after=True; see
+    ``_fused_torch``), False always runs kc's loop.
 
     Example:
         >>> out, h = kc.layers.GRU(4, return_state=True)(np.ones((2, 5, 3), "float32"))
@@ -150,6 +153,13 @@ class GRU(RNN):
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
         self.use_cudnn = use_cudnn
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        # On torch, PyTorch's fused kernel when the configuration allows (see _fused_torch).
+        fused = fused_rnn(self, sequences, initial_state, mask, training)
+        if fused is not None:
+            return fused
+        return super().inner_loop(sequences, initial_state, mask, training)
 
     def get_config(self) -> dict:
         return layer_config(self, _LAYER_KEYS)

@@ -17,6 +17,7 @@ from kc import initializers, ops
 from kc.layers._input_spec import InputSpec
 from kc.layers.recurrent._cell_base import (
     CellBase, add_cell_properties, first_shape, layer_config, split_cell_kwargs)
+from kc.layers.recurrent._fused_torch import fused_rnn
 from kc.layers.recurrent._rnn import RNN
 
 _CELL_KEYS = (
@@ -119,8 +120,9 @@ class LSTM(RNN):
 
     Args: those of `LSTMCell`, ``activity_regularizer``, those of `RNN`
     (``return_sequences``, ``return_state``, ``go_backwards``, ``stateful``,
-    ``unroll``), and ``use_cudnn`` (accepted for Keras compatibility; kc
-    always runs its own loop).
+    ``unroll``), and ``use_cudnn``: on torch, "auto" or True run PyTorch's
+    fused LSTM kernel when the configuration allows (see ``_fused_torch``),
+    False always runs kc's loop; other backends always run kc's loop.
 
     Example:
         >>> kc.layers.LSTM(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
@@ -149,6 +151,13 @@ class LSTM(RNN):
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
         self.use_cudnn = use_cudnn
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        # On torch, PyTorch's fused kernel when the configuration allows (see _fused_torch).
+        fused = fused_rnn(self, sequences, initial_state, mask, training)
+        if fused is not None:
+            return fused
+        return super().inner_loop(sequences, initial_state, mask, training)
 
     def get_config(self) -> dict:
         return layer_config(self, _LAYER_KEYS)

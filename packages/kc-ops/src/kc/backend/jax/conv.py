@@ -91,15 +91,17 @@ def _pool(x, geo, init, reducer):
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     x = convert_to_tensor(inputs)
     geo = _g().pool_geometry("max_pool", x.shape, pool_size, strides, padding, data_format)
-    init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.iinfo(x.dtype).min
-    return _pool(x, geo, jnp.array(init, x.dtype), lax.max)
+    init = -np.inf if jnp.issubdtype(x.dtype, jnp.inexact) else jnp.iinfo(x.dtype).min
+    # A concrete NumPy init lets lax pick its differentiable max/add window primitives; a
+    # jnp.array is a tracer under jit/grad and leaves only the generic, non-differentiable one.
+    return _pool(x, geo, np.array(init, x.dtype), lax.max)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     x = convert_to_tensor(inputs)
     geo = _g().pool_geometry("average_pool", x.shape, pool_size, strides, padding, data_format)
     x = x.astype(to_native_dtype(_g().float_dtype(x)))
-    zero = jnp.array(0, x.dtype)
+    zero = np.array(0, x.dtype)
     total = _pool(x, geo, zero, lax.add)
     spatial = [x.shape[a] for a in _spatial_axes(len(geo.kernel), geo.data_format)]
     count = _pool(jnp.ones(_window_shape(geo, tuple(spatial)), x.dtype), geo, zero, lax.add)

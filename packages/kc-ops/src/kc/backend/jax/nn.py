@@ -69,7 +69,7 @@ def _bounded(x, lo, hi):
 
 
 relu = _int_keeping(lambda x: _bounded(x, 0, None))
-relu.native = jax.nn.relu
+relu.native = jax.jit(jax.nn.relu)  # jitted: an eager custom_jvp call costs ~15x more
 relu.native_dtypes = (jnp.dtype("float32"), jnp.dtype("float64"), jnp.dtype("float16"), jnp.dtype("bfloat16"))
 relu6 = _int_keeping(lambda x: _bounded(x, 0, 6))
 hard_tanh = _int_keeping(lambda x: _bounded(x, -1, 1))

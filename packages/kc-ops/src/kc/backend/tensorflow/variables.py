@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import tensorflow as tf
+from tensorflow.python.eager import context, record
+from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
 
 from kc.backend.common import variables
 from kc.backend.tensorflow import core
@@ -24,6 +26,8 @@ _SYNCHRONIZATION = {
     "on_read": tf.VariableSynchronization.ON_READ,
     "on_write": tf.VariableSynchronization.ON_WRITE,
 }
+
+_RESOURCE = resource_variable_ops.ResourceVariable
 
 
 class Variable(variables.Variable):
@@ -45,7 +49,14 @@ class Variable(variables.Variable):
         )
 
     def _read(self):
-        return self._value
+        value = self._value
+        if type(value) is _RESOURCE and context.executing_eagerly():
+            # Eager: read the value here, as tf.Variable.value() does (the tape still sees
+            # the access), at about half its Python cost; ops then take a plain tensor.
+            if record.could_possibly_record():
+                resource_variable_ops.variable_accessed(value)
+            return gen_resource_variable_ops.read_variable_op(value.handle, value.dtype)
+        return value
 
     def _write(self, value) -> None:
         self._value.assign(value)

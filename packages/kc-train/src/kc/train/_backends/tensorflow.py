@@ -1,0 +1,266 @@
+"""Trainer of the TensorFlow backend: steps traced once with ``tf.function``.
+
+The default `train_step` follows Keras 3's TensorFlow pattern: forward and
+`Model.compute_loss` under a ``tf.GradientTape``, ``tape.gradient`` over the
+trainable variables, ``optimizer.apply``, `Model.compute_metrics`. A user's
+``train_step(self, data)`` written for Keras 3 on TensorFlow runs unchanged.
+
+Each loop function runs the steps of one group of ``steps_per_execution``
+batches inside one ``tf.function(jit_compile=model.jit_compile,
+reduce_retracing=True)``: traced once per input signature (a shorter last
+batch or group may trace once more), fed the iterator's tensors as they are.
+The first group runs eagerly when something is still unbuilt (the model, the
+optimizer's slots, compiled metrics), so every variable exists before
+tracing. ``run_eagerly=True`` runs the steps without ``tf.function``.
+
+Example:
+    >>> model.compile(optimizer="adam", loss="mse", jit_compile=False)  # tf.function, no XLA
+    >>> model.fit(x, y)
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+
+import tensorflow as tf
+
+from kc.data import unpack_x_y_sample_weight
+
+
+def _exclude_kc_from_autograph() -> None:
+    """Let AutoGraph convert users' steps and layers but not kc itself (as TF does for keras).
+
+    kc's own code is written for graph tracing; converting it would only slow
+    tracing down. Users' code (a custom ``train_step``, a layer's ``call``)
+    is still converted, so Python ``if``/``for`` on tensors work there.
+    """
+    try:
+        from tensorflow.python.autograph.core import config as ag_config
+        from tensorflow.python.autograph.core import config_lib
+    except ImportError:  # a TF without this (private) table: everything is converted
+        return
+    rules = ag_config.CONVERSION_RULES
+    if not any(isinstance(r, config_lib.DoNotConvert) and r.matches("kc") for r in rules):
+        ag_config.CONVERSION_RULES = (config_lib.DoNotConvert("kc"),) + tuple(rules)
+
+
+_exclude_kc_from_autograph()
+
+
+def _first_tensor(x):
+    while not tf.is_tensor(x):
+        if isinstance(x, dict):
+            x = next(iter(x.values()))
+        elif isinstance(x, (list, tuple)):
+            x = x[0]
+        else:
+            from kc import tree
+
+            return tree.flatten(x)[0]
+    return x
+
+
+def batch_size_of(x):
+    """The batch size of ``x``: a Python int when static, else a scalar tensor."""
+    first = _first_tensor(x)
+    size = first.shape[0]
+    return size if size is not None else tf.shape(first)[0]
+
+
+def accepts_training(fn) -> bool:
+    """True when ``fn`` takes a ``training`` argument (or ``**kwargs``)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in params)
+
+
+def update_loss_tracker(tracker, loss, batch_size) -> None:
+    """``tracker.update_state(loss, sample_weight=batch_size)``, Keras 3's loss log.
+
+    For kc's own `Mean` (the tracker compile() makes) this is two variable
+    adds, the same arithmetic with fewer graph ops.
+    """
+    from kc.metrics import Mean
+
+    if type(tracker) is Mean:
+        size = tf.cast(batch_size, tracker.total.dtype)
+        tracker.total.assign_add(tf.cast(loss, tracker.total.dtype) * size)
+        tracker.count.assign_add(size)
+    else:
+        tracker.update_state(loss, sample_weight=batch_size)
+
+
+class Trainer:
+    """The TensorFlow Trainer of one model (see the kc-train contract).
+
+    Args:
+        model: the compiled `kc.Model`.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._variables = None  # cached trainable variables (eager steps)
+        self._loss_takes_training = None
+        self._ready = set()  # modes whose variables all exist: tf.function may trace
+        self.trace_count = {"train": 0, "test": 0, "predict": 0}
+
+    # Helpers -----------------------------------------------------------------------
+    def _trainable(self):
+        if self._variables is None or tf.inside_function():
+            variables = list(self.model.trainable_variables)
+            if tf.inside_function():
+                return variables
+            self._variables = variables
+        return self._variables
+
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        model = self.model
+        if self._loss_takes_training is None:
+            self._loss_takes_training = accepts_training(model.compute_loss)
+        if self._loss_takes_training:
+            return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                      training=training)
+        return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+
+    def _state_ready(self, mode: str) -> bool:
+        """True once the model, optimizer and compiled metrics/loss hold all their variables."""
+        model = self.model
+        if not model.built:
+            return False
+        if mode == "train" and model.optimizer is not None and not model.optimizer.built:
+            return False
+        if mode != "predict":
+            for obj in (getattr(model, "compiled_loss", None),
+                        getattr(model, "compiled_metrics", None)):
+                if obj is not None and not getattr(obj, "built", True):
+                    return False
+        self._ready.add(mode)
+        return True
+
+    def _step(self, name: str):
+        """``model.<name>`` (a user's override wins); our own method when not overridden,
+        which skips Model's lazy forwarding on every step."""
+        from kc.models import Model
+
+        model = self.model
+        if name not in model.__dict__ and getattr(type(model), name) is getattr(Model, name):
+            return getattr(self, name)
+        return getattr(model, name)
+
+    # Default steps ------------------------------------------------------------------
+    def train_step(self, data):
+        """One optimization step on ``data`` = (x,), (x, y) or (x, y, sample_weight)."""
+        model = self.model
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        with tf.GradientTape() as tape:
+            y_pred = model(x, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, True)
+            optimizer = model.optimizer
+            scaled = optimizer.scale_loss(loss) if optimizer is not None else loss
+        update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
+        variables = self._trainable()
+        if variables:
+            grads = tape.gradient(scaled, variables)
+            optimizer.apply(grads, variables)
+        else:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data):
+        """Loss and metrics on one batch, without training."""
+        model = self.model
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = model(x, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, False)
+        update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
+        return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs on one batch."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self.model(x, training=False)
+
+    # Loop functions -------------------------------------------------------------------
+    def _make(self, mode: str, run):
+        """Wrap ``run(batches)`` in a tf.function (unless run_eagerly) with an eager first call."""
+        model = self.model
+        if model.run_eagerly:
+            return run
+        counts = self.trace_count
+
+        def traced_body(batches):
+            counts[mode] += 1  # Python side effect: runs once per trace
+            return run(batches)
+
+        traced = tf.function(traced_body, jit_compile=model.jit_compile is True,
+                             reduce_retracing=True)
+
+        def function(batches):
+            if mode in self._ready or self._state_ready(mode):
+                return traced(batches)
+            logs = run(batches)  # builds what is missing, eagerly, once
+            self._ready.add(mode)  # (a custom step may never build, e.g., an unused loss)
+            return logs
+
+        function.traced = traced
+        return function
+
+    def make_train_function(self, force=False):
+        """``fn(batches) -> logs of the last batch``; also set as ``model.train_function``."""
+        model = self.model
+        if model.train_function is not None and not force:
+            return model.train_function
+        train_step = self._step("train_step")
+
+        def run(batches):
+            for data in batches:
+                logs = train_step(data)
+            return logs
+
+        model.train_function = self._make("train", run)
+        return model.train_function
+
+    def make_test_function(self, force=False):
+        """``fn(batches) -> logs of the last batch``; also set as ``model.test_function``."""
+        model = self.model
+        if model.test_function is not None and not force:
+            return model.test_function
+        test_step = self._step("test_step")
+
+        def run(batches):
+            for data in batches:
+                logs = test_step(data)
+            return logs
+
+        model.test_function = self._make("test", run)
+        return model.test_function
+
+    def make_predict_function(self, force=False):
+        """``fn(batches) -> [outputs per batch]``; also set as ``model.predict_function``."""
+        model = self.model
+        if model.predict_function is not None and not force:
+            return model.predict_function
+        predict_step = self._step("predict_step")
+
+        def run(batches):
+            return [predict_step(data) for data in batches]
+
+        model.predict_function = self._make("predict", run)
+        return model.predict_function
+
+    # State hand-over (TF updates Variables in place: nothing is held) -------------------
+    def begin(self, mode) -> None:
+        if mode == "train":
+            self._variables = None  # layers may have been frozen/unfrozen since the last loop
+
+    def end(self, mode) -> None:
+        pass
+
+    def sync_variables(self) -> None:
+        pass
+
+    def reset_metrics(self) -> None:
+        self.model.reset_metrics()
