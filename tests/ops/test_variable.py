@@ -365,3 +365,14 @@ def test_autocast_gradient_reaches_float32_value():
             return kc.ops.cast(read * read, "float32")
 
     assert_close(backend_gradient(loss, np.array([1.0, 2.0], "float32")), [2.0, 4.0], "float32")
+
+
+def test_numpy_values_are_copies_not_views_of_the_variable():
+    # Keras returns copies: a get_weights() snapshot must not change as training assigns.
+    import kc
+
+    v = kc.Variable(np.zeros(3, "float32"))
+    snapshots = (v.numpy(), kc.ops.convert_to_numpy(v), kc.ops.convert_to_numpy(v.value))
+    v.assign(np.ones(3, "float32"))
+    for snap in snapshots:
+        np.testing.assert_array_equal(snap, np.zeros(3, "float32"))

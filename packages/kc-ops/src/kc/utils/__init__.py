@@ -28,6 +28,8 @@ _NAMES: dict = {
     "serialize_keras_object": ("kc.serialization", "serialize_keras_object", _LAYERS),
     "deserialize_keras_object": ("kc.serialization", "deserialize_keras_object", _LAYERS),
     "get_source_inputs": ("kc.layers._input_layer", "get_source_inputs", _LAYERS),
+    # kc-train
+    "Progbar": ("kc.train._progbar", "Progbar", _TRAIN),
     # kc-data
     "PyDataset": ("kc.data", "PyDataset", _DATA),
     "Sequence": ("kc.data", "Sequence", _DATA),

@@ -43,7 +43,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 
 def convert_to_numpy(x) -> np.ndarray:
-    return np.asarray(unwrap_variable(x))
+    # A copy, as Keras: an array sharing a variable's buffer would change as it is assigned.
+    return np.array(unwrap_variable(x))
 
 
 def device_scope(kind: str, index: int):

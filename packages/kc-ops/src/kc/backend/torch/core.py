@@ -95,7 +95,8 @@ def convert_to_numpy(x) -> np.ndarray:
             import ml_dtypes
 
             return x.float().cpu().numpy().astype(ml_dtypes.bfloat16)
-        return x.cpu().numpy()
+        # A copy, as Keras: an array sharing a CPU tensor's memory would change with training.
+        return x.numpy().copy() if x.device.type == "cpu" else x.cpu().numpy()
     return np.asarray(x)
 
 
