@@ -309,3 +309,23 @@ def test_loss_functions_are_the_losses():
     for name in ("mean_squared_error", "binary_crossentropy", "huber", "poisson", "hinge",
                  "sparse_categorical_crossentropy", "categorical_focal_crossentropy"):
         assert getattr(metrics, name) is getattr(kc.losses, name)
+
+
+def test_direction_matches_keras_for_callbacks_auto_mode():
+    # Keras 3.15's `_direction` of each class (EarlyStopping/ModelCheckpoint mode="auto").
+    up = ["AUC", "Accuracy", "BinaryAccuracy", "BinaryIoU", "CategoricalAccuracy",
+          "ConcordanceCorrelation", "CosineSimilarity", "F1Score", "FBetaScore", "IoU",
+          "MeanIoU", "OneHotIoU", "OneHotMeanIoU", "PearsonCorrelation", "Precision",
+          "PrecisionAtRecall", "R2Score", "Recall", "RecallAtPrecision",
+          "SensitivityAtSpecificity", "SparseCategoricalAccuracy",
+          "SparseTopKCategoricalAccuracy", "SpecificityAtSensitivity", "TopKCategoricalAccuracy"]
+    down = ["BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "Hinge",
+            "KLDivergence", "LogCoshError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+            "MeanSquaredError", "MeanSquaredLogarithmicError", "Poisson", "RootMeanSquaredError",
+            "SparseCategoricalCrossentropy", "SquaredHinge"]
+    neutral = ["FalseNegatives", "FalsePositives", "Mean", "MeanMetricWrapper", "Metric", "Sum",
+               "TrueNegatives", "TruePositives"]
+    for names, expected in ((up, "up"), (down, "down"), (neutral, None)):
+        for name in names:
+            assert getattr(kc.metrics, name)._direction == expected, name
+    assert kc.metrics.MeanMetricWrapper(fn=lambda a, b: a)._direction is None

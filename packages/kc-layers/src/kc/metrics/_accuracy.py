@@ -143,6 +143,8 @@ class Accuracy(_Wrapper):
         array(0.6666667, dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(accuracy)
 
     def __init__(self, name: str = "accuracy", dtype=None):
@@ -162,6 +164,8 @@ class BinaryAccuracy(_Wrapper):
         array(0.5, dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(binary_accuracy)
     _config_keys = ("threshold",)
 
@@ -177,6 +181,8 @@ class CategoricalAccuracy(_Wrapper):
         array(0.5, dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(categorical_accuracy)
 
     def __init__(self, name: str = "categorical_accuracy", dtype=None):
@@ -191,6 +197,8 @@ class SparseCategoricalAccuracy(_Wrapper):
         array(0.5, dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(sparse_categorical_accuracy)
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype=None):
@@ -204,6 +212,8 @@ class TopKCategoricalAccuracy(_Wrapper):
         >>> kc.metrics.TopKCategoricalAccuracy(k=1)([[0, 1], [1, 0]], [[0.1, 0.9], [0.2, 0.8]])
         array(0.5, dtype=float32)
     """
+
+    _direction = "up"
 
     _metric_fn = staticmethod(top_k_categorical_accuracy)
     _config_keys = ("k",)
@@ -225,6 +235,8 @@ class SparseTopKCategoricalAccuracy(_Wrapper):
         >>> kc.metrics.SparseTopKCategoricalAccuracy(k=1)([1, 0], [[0.1, 0.9], [0.2, 0.8]])
         array(0.5, dtype=float32)
     """
+
+    _direction = "up"
 
     _metric_fn = staticmethod(sparse_top_k_categorical_accuracy)
 

@@ -51,6 +51,8 @@ class AUC(Metric):
         array(0.75, dtype=float32)
     """
 
+    _direction = "up"
+
     def __init__(self, num_thresholds: int = 200, curve: str = "ROC",
                  summation_method: str = "interpolation", name: str | None = None, dtype=None,
                  thresholds=None, multi_label: bool = False, num_labels=None,

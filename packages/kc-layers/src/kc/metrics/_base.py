@@ -60,6 +60,7 @@ class Metric:
     """
 
     _kc_tracked_as = "metric"  # layers track metrics assigned as attributes (layers/_tracking.py)
+    _direction = None  # "up" or "down": which way is better (callbacks' mode="auto" read it)
 
     def __init__(self, dtype=None, name: str | None = None):
         object.__setattr__(self, "_kc_metric_variables", [])

@@ -252,6 +252,8 @@ class Precision(_PrecisionRecall):
         array(0.6666667, dtype=float32)
     """
 
+    _direction = "up"
+
     _second = ("false_positives", 1)
 
     @property
@@ -268,6 +270,8 @@ class Recall(_PrecisionRecall):
         >>> kc.metrics.Recall()([0, 1, 1, 1], [1, 0, 1, 1])
         array(0.6666667, dtype=float32)
     """
+
+    _direction = "up"
 
     _second = ("false_negatives", 3)
 
@@ -351,6 +355,8 @@ class SensitivityAtSpecificity(_AtConstraint):
         array(1., dtype=float32)
     """
 
+    _direction = "up"
+
     _target_name = "specificity"
 
     def __init__(self, specificity: float, num_thresholds: int = 200, class_id=None,
@@ -374,6 +380,8 @@ class SpecificityAtSensitivity(_AtConstraint):
         >>> kc.metrics.SpecificityAtSensitivity(0.5)([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8])
         array(1., dtype=float32)
     """
+
+    _direction = "up"
 
     _target_name = "sensitivity"
 
@@ -399,6 +407,8 @@ class PrecisionAtRecall(_AtConstraint):
         array(1., dtype=float32)
     """
 
+    _direction = "up"
+
     _target_name = "recall"
 
     def __init__(self, recall: float, num_thresholds: int = 200, class_id=None,
@@ -422,6 +432,8 @@ class RecallAtPrecision(_AtConstraint):
         >>> kc.metrics.RecallAtPrecision(0.8)([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8])
         array(0.5, dtype=float32)
     """
+
+    _direction = "up"
 
     _target_name = "precision"
 

@@ -51,6 +51,8 @@ class PearsonCorrelation(_Wrapper):
         array(1., dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(pearson_correlation)
     _config_keys = ("axis",)
 
@@ -65,6 +67,8 @@ class ConcordanceCorrelation(_Wrapper):
         >>> kc.metrics.ConcordanceCorrelation()([[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]])
         array(1., dtype=float32)
     """
+
+    _direction = "up"
 
     _metric_fn = staticmethod(concordance_correlation)
     _config_keys = ("axis",)

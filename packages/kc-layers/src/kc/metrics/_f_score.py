@@ -36,6 +36,8 @@ class FBetaScore(Metric):
         array([1., 0.], dtype=float32)
     """
 
+    _direction = "up"
+
     def __init__(self, average=None, beta: float = 1.0, threshold=None,
                  name: str = "fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -134,6 +136,8 @@ class F1Score(FBetaScore):
         >>> kc.metrics.F1Score(threshold=0.5)([[1, 0], [0, 1]], [[0.9, 0.2], [0.3, 0.4]])
         array([0.6666666, 0.       ], dtype=float32)
     """
+
+    _direction = "up"
 
     def __init__(self, average=None, threshold=None, name: str = "f1_score", dtype=None):
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)

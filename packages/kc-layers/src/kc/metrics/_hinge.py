@@ -16,6 +16,8 @@ class Hinge(_Wrapper):
         array(0.5, dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(hinge)
 
     def __init__(self, name: str = "hinge", dtype=None):
@@ -30,6 +32,8 @@ class SquaredHinge(_Wrapper):
         array(0.25, dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(squared_hinge)
 
     def __init__(self, name: str = "squared_hinge", dtype=None):
@@ -43,6 +47,8 @@ class CategoricalHinge(_Wrapper):
         >>> kc.metrics.CategoricalHinge()([[0.0, 1.0]], [[0.0, 1.0]])
         array(0., dtype=float32)
     """
+
+    _direction = "down"
 
     _metric_fn = staticmethod(categorical_hinge)
 

@@ -94,6 +94,8 @@ class IoU(_IoUBase):
         array(0.33333334, dtype=float32)
     """
 
+    _direction = "up"
+
     def __init__(self, num_classes: int, target_class_ids, name: str | None = None, dtype=None,
                  ignore_class=None, sparse_y_true: bool = True, sparse_y_pred: bool = True,
                  axis: int = -1):
@@ -124,6 +126,8 @@ class MeanIoU(_IoUBase):
         array(0.33333334, dtype=float32)
     """
 
+    _direction = "up"
+
     def result(self):
         return self._ious(range(self.num_classes))
 
@@ -145,6 +149,8 @@ class BinaryIoU(IoU):
         >>> kc.metrics.BinaryIoU(target_class_ids=[1])([0, 1, 1], [0.2, 0.7, 0.4])
         array(0.5, dtype=float32)
     """
+
+    _direction = "up"
 
     def __init__(self, target_class_ids=(0, 1), threshold: float = 0.5, name: str | None = None,
                  dtype=None):
@@ -170,6 +176,8 @@ class OneHotIoU(IoU):
         array(0.5, dtype=float32)
     """
 
+    _direction = "up"
+
     def __init__(self, num_classes: int, target_class_ids, name: str | None = None, dtype=None,
                  ignore_class=None, sparse_y_pred: bool = False, axis: int = -1):
         super().__init__(num_classes, target_class_ids, name=name, dtype=dtype,
@@ -188,6 +196,8 @@ class OneHotMeanIoU(MeanIoU):
         >>> kc.metrics.OneHotMeanIoU(2)([[1, 0], [0, 1]], [[0.9, 0.1], [0.8, 0.2]])
         array(0.25, dtype=float32)
     """
+
+    _direction = "up"
 
     def __init__(self, num_classes: int, name: str | None = None, dtype=None, ignore_class=None,
                  sparse_y_pred: bool = False, axis: int = -1):

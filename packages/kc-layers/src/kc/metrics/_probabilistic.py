@@ -29,6 +29,8 @@ class BinaryCrossentropy(_Wrapper):
         array(0.6931472, dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(binary_crossentropy)
     _config_keys = ("from_logits", "label_smoothing")
 
@@ -52,6 +54,8 @@ class CategoricalCrossentropy(_Wrapper):
         >>> kc.metrics.CategoricalCrossentropy()([[0.0, 1.0]], [[0.5, 0.5]])
         array(0.6931472, dtype=float32)
     """
+
+    _direction = "down"
 
     _metric_fn = staticmethod(categorical_crossentropy)
     _config_keys = ("from_logits", "label_smoothing", "axis")
@@ -77,6 +81,8 @@ class SparseCategoricalCrossentropy(_Wrapper):
         array(0.6931472, dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(sparse_categorical_crossentropy)
     _config_keys = ("from_logits", "ignore_class", "axis")
 
@@ -94,6 +100,8 @@ class KLDivergence(_Wrapper):
         array(0., dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(kl_divergence)
 
     def __init__(self, name: str = "kl_divergence", dtype=None):
@@ -107,6 +115,8 @@ class Poisson(_Wrapper):
         >>> kc.metrics.Poisson()([[1.0]], [[1.0]])
         array(1., dtype=float32)
     """
+
+    _direction = "down"
 
     _metric_fn = staticmethod(poisson)
 

@@ -29,6 +29,8 @@ class R2Score(Metric):
         array(0.5, dtype=float32)
     """
 
+    _direction = "up"
+
     def __init__(self, class_aggregation="uniform_average", num_regressors: int = 0,
                  name: str = "r2_score", dtype=None):
         super().__init__(name=name, dtype=dtype)

@@ -130,7 +130,6 @@ class MeanMetricWrapper(Mean):
             )
         self._fn = fn
         self._fn_kwargs = kwargs
-        self._direction = "up"
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         mask = backend.get_keras_mask(y_pred)

@@ -34,6 +34,8 @@ class MeanSquaredError(_Wrapper):
         array(0.5, dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(mean_squared_error)
 
     def __init__(self, name: str = "mean_squared_error", dtype=None):
@@ -47,6 +49,8 @@ class MeanAbsoluteError(_Wrapper):
         >>> kc.metrics.MeanAbsoluteError()([[0.0, 1.0]], [[1.0, 1.0]])
         array(0.5, dtype=float32)
     """
+
+    _direction = "down"
 
     _metric_fn = staticmethod(mean_absolute_error)
 
@@ -62,6 +66,8 @@ class MeanAbsolutePercentageError(_Wrapper):
         array(50., dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(mean_absolute_percentage_error)
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
@@ -76,6 +82,8 @@ class MeanSquaredLogarithmicError(_Wrapper):
         array(0., dtype=float32)
     """
 
+    _direction = "down"
+
     _metric_fn = staticmethod(mean_squared_logarithmic_error)
 
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype=None):
@@ -89,6 +97,8 @@ class LogCoshError(_Wrapper):
         >>> kc.metrics.LogCoshError()([[0.0]], [[0.0]])
         array(0., dtype=float32)
     """
+
+    _direction = "down"
 
     _metric_fn = staticmethod(log_cosh)
 
@@ -106,6 +116,8 @@ class CosineSimilarity(_Wrapper):
         array(1., dtype=float32)
     """
 
+    _direction = "up"
+
     _metric_fn = staticmethod(cosine_similarity)
 
     def __init__(self, name: str = "cosine_similarity", dtype=None, axis: int = -1):
@@ -119,6 +131,8 @@ class RootMeanSquaredError(Mean):
         >>> kc.metrics.RootMeanSquaredError()([[0.0, 2.0]], [[2.0, 2.0]])
         array(1.4142135, dtype=float32)
     """
+
+    _direction = "down"
 
     def __init__(self, name: str = "root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)
