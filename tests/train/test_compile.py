@@ -384,3 +384,16 @@ def test_unknown_metric_name_lists_valid_names():
         CompileMetrics(["bogus"], None).update_state(t(Y_CAT), t(P_CAT))
     with pytest.raises(ValueError, match=r"bogus.*Valid names"):
         one_output_model().compile("sgd", loss="mse", metrics=["bogus"])
+
+
+def test_metric_instance_given_to_compile_is_listed_once():
+    # A Metric object in compile(metrics=...) belongs to the compiled metrics only (Keras 3).
+    inputs = kc.Input((3,))
+    model = kc.Model(inputs, kc.layers.Dense(1, activation="sigmoid")(inputs))
+    auc = kc.metrics.AUC(name="auc")
+    model.compile(loss="binary_crossentropy", metrics=["accuracy", auc])
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    x = np.random.default_rng(0).random((16, 3)).astype("float32")
+    y = (x[:, :1] > 0.5).astype("float32")
+    model.compute_metrics(x, y, model(x))
+    assert sorted(model.get_metrics_result()) == ["accuracy", "auc", "loss"]

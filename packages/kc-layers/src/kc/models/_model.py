@@ -200,15 +200,17 @@ class Model(Layer):
             from kc import config
 
             jit_compile = config.backend() in ("jax", "tensorflow") and not run_eagerly
-        self._compile_config = {  # what Keras 3 writes in a .keras file's compile_config
+        # Plain attributes: metric objects in these specs belong to CompileMetrics, and must
+        # not also be tracked as the model's own metrics.
+        self._kc_plain_setattr("_compile_config", {  # a .keras file's compile_config
             "optimizer": self.optimizer, "loss": loss, "loss_weights": loss_weights,
             "metrics": metrics, "weighted_metrics": weighted_metrics,
             "run_eagerly": run_eagerly, "steps_per_execution": steps_per_execution,
             "jit_compile": jit_compile,
-        }
-        self.compiled_loss_weights = loss_weights
-        self.compiled_metrics_spec = metrics
-        self.compiled_weighted_metrics_spec = weighted_metrics
+        })
+        self._kc_plain_setattr("compiled_loss_weights", loss_weights)
+        self._kc_plain_setattr("compiled_metrics_spec", metrics)
+        self._kc_plain_setattr("compiled_weighted_metrics_spec", weighted_metrics)
         self._run_eagerly = bool(run_eagerly)
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile
@@ -308,8 +310,9 @@ class Model(Layer):
     def compute_loss_and_updates(self, trainable_variables, non_trainable_variables,
                                  metrics_variables, x, y, sample_weight, training=False,
                                  optimizer_variables=None):
-        """(jax) ``(loss, (y_pred, non_trainable_variables, metrics_variables))`` of a
-        stateless forward pass; differentiable with ``jax.value_and_grad(..., has_aux=True)``."""
+        """(jax) ``(loss, (unscaled_loss, y_pred, non_trainable_variables,
+        metrics_variables))`` of a stateless forward pass, as Keras 3's JAX trainer;
+        differentiable with ``jax.value_and_grad(..., has_aux=True)``."""
         trainer = _trainer(self)
         fn = getattr(trainer, "compute_loss_and_updates", None)
         if fn is None:
