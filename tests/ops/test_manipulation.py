@@ -275,3 +275,16 @@ def test_gradients(fn):
     w = _weights(to_numpy(fn(x)).shape)
     np.testing.assert_allclose(backend_gradient(fn, x, w), numeric_gradient(fn, x, w, eps=1e-2),
                                rtol=1e-2, atol=1e-2)
+
+
+def test_broadcast_to_a_dynamic_shape_inside_a_graph():
+    # ops.shape of an unknown dimension in a tf.function is a tensor; broadcast_to accepts it.
+    if BACKEND != "tensorflow":
+        pytest.skip("dynamic graph shapes are a tensorflow case")
+    import tensorflow as tf
+
+    @tf.function(input_signature=[tf.TensorSpec((None, 3))], reduce_retracing=True)
+    def fill(v):
+        return kc.ops.broadcast_to(kc.ops.ones((1, 3)), kc.ops.shape(v))
+
+    np.testing.assert_array_equal(fill(tf.zeros((5, 3))).numpy(), np.ones((5, 3)))

@@ -648,8 +648,11 @@ def broadcast_to_shape(shape: tuple, target) -> tuple:
     target = (target,) if isinstance(target, int) else tuple(target)
     if len(target) < len(shape):
         raise ValueError(f"broadcast_to: cannot broadcast shape {shape} to the lower-rank shape {target}.")
-    out = rules.broadcast_shapes(shape, target, op="broadcast_to")
-    if any(t is not None and o != t for o, t in zip(out, target)):
+    # Sizes that are tensors (ops.shape of a dynamic dimension inside a graph) are unknown
+    # here: checked for what is known, then passed on to the backend as they are.
+    static = tuple(int(t) if isinstance(t, numbers.Integral) else None for t in target)
+    out = rules.broadcast_shapes(shape, static, op="broadcast_to")
+    if any(t is not None and o != t for o, t in zip(out, static)):
         raise ValueError(f"broadcast_to: cannot broadcast shape {shape} to {target}.")
     return target
 

@@ -7,8 +7,8 @@ trainable variables, ``optimizer.apply``, `Model.compute_metrics`. A user's
 
 Each loop function runs the steps of one group of ``steps_per_execution``
 batches inside one ``tf.function(jit_compile=model.jit_compile,
-reduce_retracing=True)``: traced once per input signature (a shorter last
-batch or group may trace once more), fed the iterator's tensors as they are.
+reduce_retracing=REDUCE_RETRACING)``: traced once per input signature (a
+shorter last batch or group traces once more), fed the iterator's tensors as they are.
 The first group runs eagerly when something is still unbuilt (the model, the
 optimizer's slots, compiled metrics), so every variable exists before
 tracing. ``run_eagerly=True`` runs the steps without ``tf.function``.
@@ -26,6 +26,7 @@ import warnings
 import tensorflow as tf
 
 from kc.data import unpack_x_y_sample_weight
+from kc.metrics import Mean
 
 
 def _exclude_kc_from_autograph() -> None:
@@ -83,14 +84,19 @@ def update_loss_tracker(tracker, loss, batch_size) -> None:
     For kc's own `Mean` (the tracker compile() makes) this is two variable
     adds, the same arithmetic with fewer graph ops.
     """
-    from kc.metrics import Mean
-
     if type(tracker) is Mean:
         size = tf.cast(batch_size, tracker.total.dtype)
         tracker.total.assign_add(tf.cast(loss, tracker.total.dtype) * size)
         tracker.count.assign_add(size)
     else:
         tracker.update_state(loss, sample_weight=batch_size)
+
+
+# Keras traces with reduce_retracing=True: from the second signature on, a trace takes unknown
+# (None) dimensions. kc traces each input shape exactly instead (a fixed batch size traces once,
+# plus once for a smaller last batch), which keeps every shape static for XLA and for ops that
+# read static sizes.
+REDUCE_RETRACING = False
 
 
 class Trainer:
@@ -196,7 +202,7 @@ class Trainer:
             return run(batches)
 
         traced = tf.function(traced_body, jit_compile=model.jit_compile is True,
-                             reduce_retracing=True)
+                             reduce_retracing=REDUCE_RETRACING)
 
         def function(batches):
             if mode in self._ready or self._state_ready(mode):
