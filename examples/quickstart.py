@@ -17,13 +17,14 @@ from kc import layers
 
 
 def load_data(seed: int = 0):
-    """Digits as (N, 8, 8, 1) float32 images in [0, 1]; 80% train, 20% test."""
+    """Digits as (N, 8, 8, 1) float32 images in [0, 1]: 1440 to train (45 batches of 32,
+    about 80%), 357 to test."""
     digits = load_digits()
     x = (digits.images / 16.0).astype("float32")[..., None]
     y = digits.target.astype("int32")
     order = np.random.default_rng(seed).permutation(len(x))
     x, y = x[order], y[order]
-    split = int(0.8 * len(x))
+    split = 1440
     return (x[:split], y[:split]), (x[split:], y[split:])
 
 
@@ -44,7 +45,8 @@ def train(seed: int = 42, epochs: int = 10, verbose="auto") -> float:
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, batch_size=32, epochs=epochs, verbose=verbose)
-    _, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    # One test batch: on jax every new batch shape costs a compile.
+    _, accuracy = model.evaluate(x_test, y_test, batch_size=len(x_test), verbose=0)
     return accuracy
 
 

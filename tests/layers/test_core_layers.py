@@ -9,7 +9,7 @@ import kc
 from kc import layers
 from kc.backend.common.masking import get_keras_mask
 from kc.serialization import deserialize_keras_object, serialize_keras_object
-from kc_testing import assert_close, keras_oracle, to_numpy
+from kc_testing import assert_close, backend_gradient, keras_oracle, to_numpy
 
 RNG = np.random.default_rng(0)
 
@@ -191,3 +191,99 @@ def test_wrong_rank_error_names_layer():
         layer(np.ones((2, 5), "float32"))
     with pytest.raises(ValueError, match="proj.*axis 2 .* value 5"):
         layer(np.ones((2, 3, 4), "float32"))
+
+
+# --- LoRA on Embedding and EinsumDense ---------------------------------------------------
+
+LORA_CASES = [
+    # (make(layers), build shape, input)
+    (lambda k, **kw: k.Embedding(6, 4, name="e", **kw), None, np.array([[0, 5, 2], [1, 1, 3]])),
+    (lambda k, **kw: k.ReversibleEmbedding(6, 4, name="e", **kw), None, np.array([[4, 0]])),
+    (lambda k, **kw: k.EinsumDense("abc,cde->abde", (3, 4, 5), bias_axes="e", name="e", **kw),
+     (2, 3, 6), np.random.default_rng(2).normal(size=(2, 3, 6)).astype("float32")),
+    (lambda k, **kw: k.EinsumDense("abc,bcd->ad", 4, name="e", **kw), (2, 3, 6),
+     np.random.default_rng(3).normal(size=(2, 3, 6)).astype("float32")),
+]
+
+
+def _lora_reference(layer, weights, x, alpha, rank):
+    """Output computed in NumPy with the merged base weight ``w + alpha / rank * a @ b``."""
+    base, a, b = weights["embeddings" if "embeddings" in weights else "kernel"], *(
+        weights[n] for n in sorted(k for k in weights if k.startswith("lora_")))
+    merged = base + alpha / rank * np.tensordot(a, b, axes=1)
+    if "embeddings" in weights:
+        return merged[x]
+    eq = layer.equation
+    out = np.einsum(eq, x, merged)
+    return out + weights["bias"] if "bias" in weights else out
+
+
+@pytest.mark.parametrize("case", range(len(LORA_CASES)))
+def test_lora_weights_match_keras_and_values_use_merged_weight(case):
+    keras = keras_oracle()
+    make, shape, x = LORA_CASES[case]
+    ours, theirs = make(layers), make(keras.layers)
+    for layer in (ours, theirs):
+        layer.build(shape)
+        layer.enable_lora(2, lora_alpha=3.0)
+    assert [(w.path, tuple(w.shape), w.trainable) for w in ours.weights] == \
+        [(w.path, tuple(w.shape), w.trainable) for w in theirs.weights]
+    assert [w.path.split("/")[-1] for w in ours.trainable_weights][-2:] == \
+        [w.path.split("/")[-1] for w in theirs.trainable_weights][-2:]
+    rng = np.random.default_rng(case)
+    values = [rng.normal(size=w.shape).astype("float32") for w in ours.weights]
+    ours.set_weights(values)
+    theirs.set_weights(values)
+    names = {w.path.split("/")[-1]: v.astype("float64") for w, v in zip(ours.weights, values)}
+    expected = _lora_reference(ours, names, x, 3.0, 2)
+    assert_close(ours(x), expected.astype("float32"), rtol=1e-4, atol=1e-4)
+    assert_close(ours(x), np.asarray(theirs(x)), rtol=1e-4, atol=1e-4)
+    assert ours.get_config() == theirs.get_config()
+    clone = type(ours).from_config(ours.get_config())
+    clone.build(shape)
+    assert [w.path.split("/")[-1] for w in clone.weights] == list(names)  # lora_rank rebuilds LoRA
+    clone.set_weights(values)
+    assert_close(clone(x), ours(x), atol=0)
+
+
+def test_lora_default_initializers_start_at_base_output_and_errors():
+    layer = layers.EinsumDense("ab,bc->ac", 4, kernel_regularizer="l2")
+    with pytest.raises(ValueError, match="build the layer before enable_lora"):
+        layer.enable_lora(2)
+    x = np.random.default_rng(0).normal(size=(2, 3)).astype("float32")
+    before = to_numpy(layer(x))
+    layer.enable_lora(2)
+    assert_close(layer(x), before, atol=1e-6)  # b starts at zeros
+    assert layer.lora_alpha == 2 and [w.trainable for w in layer.weights] == [False, True, True]
+    with pytest.raises(ValueError, match="already enabled"):
+        layer.enable_lora(2)
+    emb = layers.Embedding(5, 3, embeddings_constraint="non_neg", name="emb")
+    emb.build()
+    with pytest.raises(ValueError, match="emb.*embeddings_constraint"):
+        emb.enable_lora(2)
+    with pytest.raises(NotImplementedError, match="quantiz"):
+        layers.EinsumDense("ab,bc->ac", 4).quantize("int8")
+    with pytest.raises(NotImplementedError, match="quantization_config"):
+        layers.Embedding(5, 3, quantization_config={"mode": "int8"})
+
+
+@pytest.mark.grad
+def test_lora_gradients_reach_only_the_factors():
+    layer = layers.Embedding(5, 3, lora_rank=2)
+    layer.build()
+    a, b = (to_numpy(v) for v in (layer.lora_embeddings_a, layer.lora_embeddings_b))
+    layer.lora_embeddings_b.assign(np.ones((2, 3), "float32"))
+    ids = np.array([1, 1, 4])
+    w = np.random.default_rng(0).normal(size=(3, 3)).astype("float32")
+    trainable = [v.value for v in layer.trainable_variables]
+    non_trainable = [v.value for v in layer.non_trainable_variables]
+    assert len(trainable) == 2
+
+    def loss_of_a(a_value):
+        return layer.stateless_call([a_value, trainable[1]], non_trainable, ids)[0]
+
+    got = backend_gradient(loss_of_a, a, w)
+    expected = np.zeros_like(a)
+    for row, i in enumerate(ids):  # d/da[i] of sum(w[row] * (a[i] @ b)) with b = ones, scale 1
+        expected[i] += w[row] @ np.ones((3, 2))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)

@@ -21,6 +21,9 @@ def _x(*shape):
 KERAS_CASES = [
     ("BatchNormalization", dict(momentum=0.9, epsilon=1e-2), (4, 3)),
     ("BatchNormalization", dict(axis=1, center=False), (4, 3, 2)),
+    ("BatchNormalization", dict(renorm=True, renorm_clipping={"rmax": 1.2, "dmax": 0.2},
+                                renorm_momentum=0.9, momentum=0.8), (6, 3)),
+    ("BatchNormalization", dict(renorm=True, axis=1, scale=False), (4, 3, 2)),
     ("LayerNormalization", dict(axis=(1, 2)), (2, 3, 4)),
     ("LayerNormalization", dict(scale=False), (2, 3)),
     ("GroupNormalization", dict(groups=2), (2, 3, 4)),
@@ -95,6 +98,77 @@ def test_batch_normalization_stateless_call_and_mask():
     expected = (x - kept.mean(0)) / np.sqrt(kept.var(0) + 1e-3)
     assert_close(y, expected, rtol=1e-4, atol=1e-4)
     assert_close(bn.moving_mean, 0.5 * kept.mean(0), **TOL)
+
+
+def _renorm_ref(x, stats, gamma, beta, eps, clip):
+    """Batch renormalization in training: (output, r, d, batch mean, batch std)."""
+    mean, std = x.mean(0), np.sqrt(x.var(0) + eps)
+    r = np.clip(std / stats["renorm_stddev"], clip.get("rmin", 0), clip.get("rmax", np.inf))
+    d = np.clip((mean - stats["renorm_mean"]) / stats["renorm_stddev"], -clip.get("dmax", np.inf),
+                clip.get("dmax", np.inf))
+    return ((x - mean) / std * r + d) * gamma + beta, r, d, mean, std
+
+
+def test_batch_normalization_renorm_matches_closed_form():
+    eps, m, rm, clip = 1e-2, 0.8, 0.7, {"rmin": 0.8, "dmax": 0.3}
+    bn = layers.BatchNormalization(renorm=True, renorm_clipping=clip, renorm_momentum=rm,
+                                   momentum=m, epsilon=eps, gamma_initializer="random_normal",
+                                   beta_initializer="random_normal",
+                                   moving_variance_initializer="random_uniform")
+    bn.build((None, 3))
+    assert [w.path.split("/", 1)[1] for w in bn.non_trainable_weights] == [
+        "moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"]
+    gamma, beta = to_numpy(bn.gamma), to_numpy(bn.beta)
+    stats = {w.path.split("/", 1)[1]: to_numpy(w).astype("float64") for w in bn.non_trainable_weights}
+    assert_close(stats["moving_stddev"], np.sqrt(stats["moving_variance"]), **TOL)
+    for step in range(2):
+        x = _x(6, 3).astype("float64") * (1 + step)
+        y, _, _, mean, std = _renorm_ref(x, stats, gamma, beta, eps, clip)
+        assert_close(bn(x.astype("float32"), training=True), y.astype("float32"), **TOL)
+        stats["moving_mean"] = m * stats["moving_mean"] + (1 - m) * mean
+        stats["moving_stddev"] = m * stats["moving_stddev"] + (1 - m) * std
+        stats["moving_variance"] = stats["moving_stddev"] ** 2 - eps
+        stats["renorm_mean"] = rm * stats["renorm_mean"] + (1 - rm) * mean
+        stats["renorm_stddev"] = rm * stats["renorm_stddev"] + (1 - rm) * std
+        for w in bn.non_trainable_weights:
+            assert_close(w, stats[w.path.split("/", 1)[1]].astype("float32"), **TOL)
+    expected = (x - stats["moving_mean"]) / np.sqrt(stats["moving_variance"] + eps) * gamma + beta
+    assert_close(bn(x.astype("float32")), expected.astype("float32"), rtol=1e-4, atol=1e-4)
+
+
+def test_batch_normalization_renorm_config_and_errors():
+    keras = keras_oracle()
+    for kwargs in ({"renorm": True}, {"renorm": False, "renorm_clipping": {"rmax": 3}},
+                   {"renorm": True, "renorm_clipping": {"rmin": 0.5}, "renorm_momentum": 0.5}):
+        assert layers.BatchNormalization(name="bn", **kwargs).get_config() == \
+            keras.layers.BatchNormalization(name="bn", **kwargs).get_config()
+    with pytest.raises(ValueError, match="unknown keys.*foo"):
+        layers.BatchNormalization(renorm=True, renorm_clipping={"foo": 1})
+    with pytest.raises(ValueError, match="rmax >= rmin"):
+        layers.BatchNormalization(renorm=True, renorm_clipping={"rmax": 0.5, "rmin": 0.9})
+
+
+@pytest.mark.grad
+def test_batch_normalization_renorm_gradient_treats_r_and_d_as_constants():
+    eps, clip = 1e-3, {"rmax": 1.5}
+    bn = layers.BatchNormalization(renorm=True, renorm_clipping=clip, epsilon=eps,
+                                   gamma_initializer="random_normal")
+    x = _x(4, 2)
+    w = RNG.normal(size=(4, 2))
+    bn.build(x.shape)
+    trainable = [v.value for v in bn.trainable_variables]
+    non_trainable = [v.value for v in bn.non_trainable_variables]
+    stats = {v.path.split("/", 1)[1]: to_numpy(v).astype("float64") for v in bn.non_trainable_weights}
+    gamma = to_numpy(bn.gamma).astype("float64")
+    _, r, d, _, _ = _renorm_ref(x.astype("float64"), stats, gamma, 0.0, eps, clip)
+
+    def ref(t):
+        return ((t - t.mean(0)) / np.sqrt(t.var(0) + eps) * r + d) * gamma
+
+    got = backend_gradient(lambda t: bn.stateless_call(trainable, non_trainable, t, training=True)[0],
+                           x, w.astype("float32"))
+    np.testing.assert_allclose(got, numeric_gradient(ref, x.astype("float64"), w, eps=1e-5),
+                               rtol=1e-3, atol=1e-4)
 
 
 def test_batch_normalization_synchronized_flag_is_accepted():

@@ -167,17 +167,18 @@ def ref_muon(momentum=0.95, a=3.4445, b=-4.775, c=2.0315, steps=5, rms_rate=0.2,
     return step
 
 
-def ref_schedule_free(b1=0.9, b2=0.999, eps=1e-8, warmup=2):
+def ref_schedule_free(b1=0.9, b2=0.999, eps=1e-8, warmup=2, wd=0.0):
+    # Keras 3.15: x averages z uniformly (c = 1/t); weight decay is the shared decoupled
+    # one, applied to y before the step (z starts at the undecayed initial value).
     def step(y, g, s, t, lr):
         z = s.get("z", y.copy())
-        x = s.get("x", y.copy())
+        y = y - lr * wd * y
+        x = (y - (1 - b1) * z) / b1
         s["v"] = b2 * s.get("v", 0 * y) + (1 - b2) * g * g
         lr_t = lr * min(1, t / warmup) * np.sqrt(1 - b2 ** t)
-        s["sum"] = s.get("sum", 0.0) + lr_t ** 2
         z = z - lr_t * g / (np.sqrt(s["v"]) + eps)
-        cw = lr_t ** 2 / s["sum"]
-        x = (1 - cw) * x + cw * z
-        s["z"], s["x"] = z, x
+        x = (1 - 1 / t) * x + z / t
+        s["z"] = z
         return (1 - b1) * z + b1 * x
     return step
 
@@ -211,6 +212,8 @@ CASES = [  # (id, make optimizer, reference, learning rate)
      ref_adafactor(relative=False), 0.1),
     ("muon", lambda: O.Muon(0.1), ref_muon(), 0.1),
     ("schedule_free_adamw", lambda: O.ScheduleFreeAdamW(0.1, warmup_steps=2), ref_schedule_free(), 0.1),
+    ("schedule_free_adamw_decay", lambda: O.ScheduleFreeAdamW(0.1, warmup_steps=2, weight_decay=0.1),
+     ref_schedule_free(wd=0.1), 0.1),
     ("clipnorm", lambda: O.SGD(0.1, clipnorm=0.5), None, 0.1),
     ("global_clipnorm", lambda: O.SGD(0.1, global_clipnorm=0.5), None, 0.1),
     ("clipvalue", lambda: O.SGD(0.1, clipvalue=0.3), None, 0.1),
@@ -398,6 +401,33 @@ def test_variables_order_and_names():
     assert [v.path for v in opt.variables] == [
         "adam/iteration", "adam/learning_rate", "adam/a_momentum", "adam/a_velocity",
         "adam/b_momentum", "adam/b_velocity", "adam/a_velocity_hat", "adam/b_velocity_hat"]
+
+
+
+def test_variable_paths_match_keras():
+    # Keras 3.15 names Adafactor's factors after the variable, keeps two int placeholders
+    # (unscoped) for a rank-1 variable, and makes Nadam's product an unscoped "variable".
+    k = kc.Variable(np.ones((2, 3), "float32"), name="kernel")
+    b = kc.Variable(np.ones(3, "float32"), name="bias")
+    opt = O.Adafactor(name="adafactor")
+    opt.build([k, b])
+    assert [v.path for v in opt.variables] == [
+        "adafactor/iteration", "adafactor/learning_rate", "adafactor/kernel", "adafactor/kernel",
+        "adafactor/kernel_velocity", "bias", "bias", "adafactor/bias_velocity"]
+    assert [tuple(v.shape) for v in opt.variables[2:5]] == [(2,), (3,), (2, 3)]
+    assert [kc.dtypes.standardize_dtype(v.dtype) for v in opt.variables[5:7]] == ["int32"] * 2
+    opt = O.Nadam(name="nadam")
+    opt.build([k, b])
+    paths = [v.path for v in opt.variables]
+    assert paths[:-1] == ["nadam/iteration", "nadam/learning_rate", "nadam/kernel_momentum",
+                          "nadam/kernel_velocity", "nadam/bias_momentum", "nadam/bias_velocity"]
+    assert paths[-1].split("_")[0] == "variable" and "/" not in paths[-1]
+    assert float(to_numpy(opt.variables[-1])) == 1.0
+    opt = O.ScheduleFreeAdamW(name="sf")
+    opt.build([k, b])
+    assert [v.path for v in opt.variables] == [
+        "sf/iteration", "sf/learning_rate", "sf/kernel_momentum", "sf/kernel_velocity",
+        "sf/bias_momentum", "sf/bias_velocity"]
 
 
 # Construction, configs and errors (every backend, numpy included) --------------

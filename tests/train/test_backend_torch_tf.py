@@ -32,8 +32,8 @@ def _mlp(seed=1):
 
 
 def _copied_weights(model):
-    # Copies: on torch, get_weights() currently returns arrays sharing memory with the
-    # Parameters (they would follow the training updates).
+    # Explicit copies: the initial weights must not follow in-place updates (torch's
+    # get_weights once returned arrays sharing memory with the Parameters).
     return [np.array(w, copy=True) for w in model.get_weights()]
 
 

@@ -48,7 +48,7 @@ class Base(keras.Model):
         self.hidden = layers.Dense(16, activation="relu")
         self.out = layers.Dense(2)
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         return self.out(self.hidden(inputs))
 
     def loss_of(self, x, y, y_pred):

@@ -38,13 +38,17 @@ class Adafactor(Optimizer):
         rows, cols, vels = [], [], []
         for v in var_list:
             if len(v.shape) < 2:
+                # Unused int placeholders named like the variable, out of the optimizer's
+                # scope: Keras 3 keeps them, so saved optimizer states line up.
+                self._make_unscoped_variable(0, "int32", v.name)
+                self._make_unscoped_variable(0, "int32", v.name)
                 rows.append(None)
                 cols.append(None)
             else:
-                rows.append(self._make_variable("zeros", tuple(v.shape[:-1]), v.dtype,
-                                                f"{v.name}_row"))
+                # Keras 3 names both factors after the variable itself.
+                rows.append(self._make_variable("zeros", tuple(v.shape[:-1]), v.dtype, v.name))
                 cols.append(self._make_variable("zeros", tuple(v.shape[:-2] + v.shape[-1:]),
-                                                v.dtype, f"{v.name}_column"))
+                                                v.dtype, v.name))
             vels.append(self.add_variable_from_reference(v, "velocity"))
         self._slots["row"], self._slots["column"], self._slots["velocity"] = rows, cols, vels
 

@@ -182,7 +182,8 @@ class Nadam(Adamax):
         from kc import config
 
         dtype = var_list[0].dtype if var_list else config.floatx()
-        self._u_product = self.add_variable((), initializer=1.0, dtype=dtype, name="u_product")
+        # Named "variable" (auto name) out of the optimizer's scope, as in Keras 3.
+        self._u_product = self._make_unscoped_variable(1.0, dtype)
 
     def _apply_step(self, grads, variables):
         t = _step(self, self._u_product.dtype)

@@ -146,6 +146,16 @@ class Optimizer:
         self._variables.append(variable)
         return variable
 
+    def _make_unscoped_variable(self, value, dtype, name=None):
+        """A state variable created outside the optimizer's name scope (its path is just
+        ``name``), as Keras 3 makes a few (Nadam's product, Adafactor's placeholders)."""
+        from kc import backend
+
+        variable = backend.Variable(np.asarray(value, dtype=dtype), dtype=dtype, trainable=False,
+                                    name=name)
+        self._variables.append(variable)
+        return variable
+
     def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none", name=None):
         """A new non-trainable optimizer variable, tracked in `variables`.
 

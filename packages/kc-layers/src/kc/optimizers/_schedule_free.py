@@ -9,10 +9,12 @@ class ScheduleFreeAdamW(Optimizer):
     """Schedule-free AdamW.
 
     The trained variable holds ``y = (1 - b1) z + b1 x``, the slot "momentum"
-    holds ``z``. With ``lr_t = lr * min(1, t / warmup_steps) * sqrt(1 - b2^t)``:
-    ``v = b2 v + (1-b2) g^2``; ``z -= lr_t * (g / (sqrt(v) + eps) + wd * y)``;
-    ``c = lr_t^2 / sum_{i<=t} lr_i^2``; ``x = (1-c) x + c z``; ``y = (1-b1) z + b1 x``.
-    Weight decay here is part of the rule (not the shared decoupled decay).
+    holds ``z``. With ``t`` the step and
+    ``lr_t = lr * min(1, t / warmup_steps) * sqrt(1 - b2^t)``:
+    ``v = b2 v + (1-b2) g^2``; ``z -= lr_t * g / (sqrt(v) + eps)``;
+    ``x = (1 - 1/t) x + z / t``; ``y = (1-b1) z + b1 x``. Weight decay is the
+    shared decoupled one (``y -= lr * weight_decay * y`` before the step), as
+    in Keras 3.
 
     Example:
         >>> opt = kc.optimizers.ScheduleFreeAdamW(learning_rate=0.0025)
@@ -42,44 +44,23 @@ class ScheduleFreeAdamW(Optimizer):
         self._slots["momentum"], self._slots["velocity"] = zs, vs
         for v, z in zip(var_list, zs):
             z.assign(v.value)  # z starts at the initial point
-        self._lr_sq_sum = self.add_variable((), initializer=0.0, dtype="float32",
-                                            name="lr_square_sum")
-
-    def _apply_weight_decay(self, variables, learning_rate):
-        return None  # part of update_step
-
-    def _lr_t(self, learning_rate, dtype):
-        from kc import ops
-
-        t = ops.cast(self.iterations + 1, dtype)
-        lr = ops.cast(learning_rate, dtype)
-        if self.warmup_steps:
-            lr = lr * ops.minimum(1.0, t / self.warmup_steps)
-        return lr * ops.sqrt(one_minus_power(self.beta_2, t))
-
-    def _apply_step(self, grads, variables):
-        from kc import ops
-
-        lr_t = self._lr_t(self._get_current_learning_rate(), "float32")
-        self._lr_sq_sum.assign_add(ops.square(lr_t))
-        super()._apply_step(grads, variables)
 
     def update_step(self, gradient, variable, learning_rate):
         from kc import ops
 
         dtype = variable.dtype
-        lr_t = self._lr_t(learning_rate, dtype)
-        c = ops.square(lr_t) / ops.cast(self._lr_sq_sum, dtype)
+        t = ops.cast(self.iterations + 1, dtype)
+        lr_t = ops.cast(learning_rate, dtype)
+        if self.warmup_steps:
+            lr_t = lr_t * ops.minimum(1.0, t / self.warmup_steps)
+        lr_t = lr_t * ops.sqrt(one_minus_power(self.beta_2, t))
         z = self._slot("momentum", variable)
         v = self._slot("velocity", variable)
         y = variable.value
         x = (y - (1 - self.beta_1) * z) / self.beta_1
         v.assign(self.beta_2 * v + (1 - self.beta_2) * ops.square(gradient))
-        step = gradient / (ops.sqrt(v) + self.epsilon)
-        if self.weight_decay:
-            step = step + self.weight_decay * y
-        z_new = z.assign(z - lr_t * step)
-        x = (1 - c) * x + c * z_new
+        z_new = z.assign(z - lr_t * gradient / (ops.sqrt(v) + self.epsilon))
+        x = x + (z_new - x) / t
         variable.assign((1 - self.beta_1) * z_new + self.beta_1 * x)
 
     def get_config(self):

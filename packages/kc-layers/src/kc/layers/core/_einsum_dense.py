@@ -14,6 +14,7 @@ import string
 from kc import activations, constraints, initializers, ops, regularizers
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
+from kc.layers.core._lora import add_lora, lora_delta
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z]+)->([a-zA-Z.]+)$")
 
@@ -119,8 +120,10 @@ class EinsumDense(Layer):
         bias_axes: output letters the bias spans, or None for no bias.
         kernel_initializer, bias_initializer, kernel_regularizer,
             bias_regularizer, kernel_constraint, bias_constraint: as for `Dense`.
-        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config:
-            not supported yet in kc (must be None).
+        lora_rank: if set, LoRA is enabled at build time (see `enable_lora`).
+        lora_alpha: LoRA scale numerator; default ``lora_rank``.
+        gptq_unpacked_column_size, quantization_config: quantized layers are not
+            supported in kc; must be None.
 
     Example:
         >>> kc.layers.EinsumDense("ab,bc->ac", output_shape=4)(np.ones((2, 3), "float32")).shape
@@ -139,10 +142,12 @@ class EinsumDense(Layer):
             raise ValueError(
                 f"EinsumDense '{self.name}': equation must look like 'ab,bc->ac', got {equation!r}."
             )
-        if any(x is not None for x in (lora_rank, gptq_unpacked_column_size, quantization_config)):
+        if gptq_unpacked_column_size is not None or quantization_config is not None:
             raise NotImplementedError(
-                f"EinsumDense '{self.name}': lora_rank, gptq_unpacked_column_size and "
-                "quantization_config are not supported yet in kc."
+                f"EinsumDense '{self.name}': gptq_unpacked_column_size and quantization_config are "
+                f"not supported in kc (quantized layers are not implemented); got "
+                f"gptq_unpacked_column_size={gptq_unpacked_column_size!r}, "
+                f"quantization_config={quantization_config!r}."
             )
         self.equation = equation
         self.partial_output_shape = (tuple(output_shape) if isinstance(output_shape, (list, tuple))
@@ -155,7 +160,8 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = None
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
         self.full_output_shape = None
 
@@ -173,13 +179,43 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(
                 name="bias", shape=bias_shape, initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
     @property
     def kernel(self):
-        return self._kernel
+        """The kernel: its variable, or with LoRA the tensor ``kernel + (alpha / rank) * a @ b``."""
+        if not self.lora_enabled:
+            return self._kernel
+        return ops.add(self._kernel.value, lora_delta(self, self.lora_kernel_a, self.lora_kernel_b))
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
+        """Freeze ``kernel`` and learn a rank-``rank`` update of it instead.
+
+        Adds ``lora_kernel_a`` (kernel.shape[:-1] + (rank,)) and ``lora_kernel_b``
+        (rank, kernel.shape[-1]); the kernel used is ``kernel + (lora_alpha / rank) * a @ b``
+        (``@`` contracting the last axis of ``a``).
+
+        Example:
+            >>> layer = kc.layers.EinsumDense("ab,bc->ac", output_shape=4)
+            >>> layer.build((2, 3))
+            >>> layer.enable_lora(2)
+            >>> [tuple(w.shape) for w in layer.trainable_weights]
+            [(3, 2), (2, 4)]
+        """
+        self.lora_kernel_a, self.lora_kernel_b = add_lora(
+            self, "_kernel", "lora_kernel", rank, lora_alpha, a_initializer, b_initializer,
+            self.kernel_regularizer, self.kernel_constraint, "kernel_constraint")
+
+    def quantize(self, mode=None, **kwargs):
+        raise NotImplementedError(
+            f"EinsumDense '{self.name}': quantize(mode={mode!r}) is not supported in kc "
+            "(quantized layers are not implemented).")
 
     def call(self, inputs, training=None):
-        x = ops.einsum(self.equation, inputs, self._kernel.value)
+        kernel = self.kernel
+        x = ops.einsum(self.equation, inputs, kernel.value if kernel is self._kernel else kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias.value)
         if self.activation is not activations.linear:
@@ -192,7 +228,7 @@ class EinsumDense(Layer):
         return full
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "output_shape": self.partial_output_shape,
             "equation": self.equation,
@@ -207,3 +243,7 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         }
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return config

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kc import constraints, dtypes, initializers, ops, regularizers
 from kc.layers._layer import Layer
+from kc.layers.core._lora import add_lora, lora_delta
 
 
 def _positive_int(layer_name: str, cls: str, arg: str, value) -> int:
@@ -39,8 +40,10 @@ class Embedding(Layer):
         mask_zero: whether index 0 is padding; the output then carries the
             mask ``inputs != 0``.
         weights: optional initial value of the matrix, ``(input_dim, output_dim)``.
-        lora_rank, lora_alpha, quantization_config: not supported yet in kc
-            (must be None).
+        lora_rank: if set, LoRA is enabled at build time (see `enable_lora`).
+        lora_alpha: LoRA scale numerator; default ``lora_rank``. (Keras 3.15 drops
+            a ``lora_alpha`` given with ``lora_rank`` and scales by 1; kc uses it.)
+        quantization_config: quantized embeddings are not supported in kc; must be None.
 
     Input shape ``(...)`` of ints gives output shape ``(..., output_dim)``.
 
@@ -60,20 +63,23 @@ class Embedding(Layer):
         cls = type(self).__name__
         self.input_dim = _positive_int(self.name, cls, "input_dim", input_dim)
         self.output_dim = _positive_int(self.name, cls, "output_dim", output_dim)
-        if lora_rank is not None or quantization_config is not None:
+        if quantization_config is not None:
             raise NotImplementedError(
-                f"{cls} '{self.name}': lora_rank and quantization_config are not supported yet in kc."
+                f"{cls} '{self.name}': quantization_config is not supported in kc (quantized "
+                f"layers are not implemented); got {quantization_config!r}."
             )
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
-        self.lora_rank = None
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
         self._initial_weights = weights
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(
+        self._embeddings = self.add_weight(
             name="embeddings", shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer, regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint)
@@ -81,11 +87,50 @@ class Embedding(Layer):
             self.set_weights(self._initial_weights if isinstance(self._initial_weights, list)
                              else [self._initial_weights])
             self._initial_weights = None
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
+
+    @property
+    def embeddings(self):
+        """The embedding matrix: its variable, or with LoRA the tensor ``embeddings + a @ b * scale``."""
+        if not self.lora_enabled:
+            return self._embeddings
+        return self._table()
+
+    def _table(self):
+        table = _read(self._embeddings)
+        if self.lora_enabled:
+            table = ops.add(table, lora_delta(self, self.lora_embeddings_a, self.lora_embeddings_b))
+        return table
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
+        """Freeze ``embeddings`` and learn a rank-``rank`` update of it instead.
+
+        Adds ``lora_embeddings_a`` (input_dim, rank) and ``lora_embeddings_b``
+        (rank, output_dim); the table used is ``embeddings + (lora_alpha / rank) * a @ b``.
+
+        Example:
+            >>> layer = kc.layers.Embedding(10, 4)
+            >>> layer.build()
+            >>> layer.enable_lora(2)
+            >>> [w.path for w in layer.trainable_weights]
+            ['embedding/lora_embeddings_a', 'embedding/lora_embeddings_b']
+        """
+        self.lora_embeddings_a, self.lora_embeddings_b = add_lora(
+            self, "_embeddings", "lora_embeddings", rank, lora_alpha, a_initializer,
+            b_initializer, self.embeddings_regularizer, self.embeddings_constraint,
+            "embeddings_constraint")
+
+    def quantize(self, mode=None, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__} '{self.name}': quantize(mode={mode!r}) is not supported in kc "
+            "(quantized layers are not implemented).")
 
     def call(self, inputs):
         if not dtypes.standardize_dtype(inputs.dtype).startswith(("int", "uint")):
             inputs = ops.cast(inputs, "int32")
-        outputs = ops.take(_read(self.embeddings), inputs, axis=0)
+        outputs = ops.take(self._table(), inputs, axis=0)
         return ops.cast(outputs, self.compute_dtype)
 
     def compute_mask(self, inputs, mask=None):
@@ -97,7 +142,7 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
@@ -108,6 +153,10 @@ class Embedding(Layer):
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         }
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return config
 
 
 class ReversibleEmbedding(Embedding):
@@ -158,7 +207,7 @@ class ReversibleEmbedding(Embedding):
         if not reverse:
             return super().call(inputs)
         if self.tie_weights:
-            kernel = ops.transpose(_read(self.embeddings))
+            kernel = ops.transpose(self._table())
         else:
             kernel = self.reverse_embeddings.value
         if self.reverse_dtype is not None:

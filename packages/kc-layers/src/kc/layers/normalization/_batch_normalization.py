@@ -44,8 +44,14 @@ class BatchNormalization(Layer):
             moving_variance_initializer: initializers.
         beta_regularizer, gamma_regularizer: optional regularizers.
         beta_constraint, gamma_constraint: optional constraints.
-        renorm, renorm_clipping, renorm_momentum: batch renormalization; not
-            supported yet in kc (``renorm`` must be False).
+        renorm: batch renormalization (Ioffe, 2017): in training the batch-normalized
+            values are corrected to ``x_hat * r + d`` with ``r = std_B / renorm_stddev`` and
+            ``d = (mean_B - renorm_mean) / renorm_stddev`` (no gradient through r, d), where
+            ``renorm_mean``/``renorm_stddev`` are moving averages with ``renorm_momentum``;
+            the moving variance is then kept as a moving standard deviation.
+        renorm_clipping: dict with optional keys "rmax", "rmin", "dmax" clipping
+            r to [rmin, rmax] and d to [-dmax, dmax] (unbounded where absent).
+        renorm_momentum: momentum of ``renorm_mean`` and ``renorm_stddev``.
         synchronized: accepted for Keras compatibility; statistics are the
             local batch's (kc runs no cross-replica reduction here).
 
@@ -71,9 +77,7 @@ class BatchNormalization(Layer):
                 f"BatchNormalization '{self.name}': momentum must be in [0, 1], got {momentum!r}."
             )
         if renorm:
-            raise NotImplementedError(
-                f"BatchNormalization '{self.name}': renorm=True is not supported yet in kc."
-            )
+            renorm_clipping = self._check_clipping(renorm_clipping)
         self.axis = axis
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -87,7 +91,7 @@ class BatchNormalization(Layer):
         self.gamma_regularizer = regularizers.get(gamma_regularizer)
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
-        self.renorm = False
+        self.renorm = bool(renorm)
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum
         self.synchronized = bool(synchronized)
@@ -121,6 +125,18 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight(
             name="moving_variance", shape=shape, initializer=self.moving_variance_initializer,
             trainable=False, autocast=False)
+        if self.renorm:
+            # The moving and renorm standard deviations start at sqrt(moving_variance).
+            def stddev_init(shape, dtype=None):
+                return ops.sqrt(self.moving_variance_initializer(shape, dtype=dtype))
+
+            def mean_init(shape, dtype=None):
+                return self.moving_mean_initializer(shape, dtype=dtype)
+
+            for name, init in (("moving_stddev", stddev_init), ("renorm_mean", mean_init),
+                               ("renorm_stddev", stddev_init)):
+                setattr(self, name, self.add_weight(name=name, shape=shape, initializer=init,
+                                                    trainable=False, autocast=False))
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: size})
         self._axis = axis
         self._reduction_axes = [i for i in range(ndim) if i != axis]
@@ -129,6 +145,8 @@ class BatchNormalization(Layer):
         compute_dtype = dtypes.standardize_dtype(inputs.dtype)
         if compute_dtype in ("float16", "bfloat16"):
             inputs = ops.cast(inputs, "float32")
+        if training and self.trainable and self.renorm:
+            return ops.cast(self._renorm_call(inputs, mask), compute_dtype)
         if training and self.trainable:
             mean, variance = self._moments(inputs, mask)
             m = self.momentum
@@ -145,6 +163,60 @@ class BatchNormalization(Layer):
         outputs = ops.batch_normalization(inputs, mean, variance, axis=self._axis, offset=beta,
                                           scale=gamma, epsilon=self.epsilon)
         return ops.cast(outputs, compute_dtype)
+
+    def _check_clipping(self, clipping) -> dict:
+        where = f"BatchNormalization '{self.name}'"
+        clipping = {} if clipping is None else clipping
+        if not isinstance(clipping, dict):
+            raise TypeError(f"{where}: renorm_clipping must be a dict or None, got {clipping!r}.")
+        unknown = sorted(set(clipping) - {"rmax", "rmin", "dmax"})
+        if unknown:
+            raise ValueError(f"{where}: renorm_clipping has unknown keys {unknown}; valid keys are "
+                             f"'rmax', 'rmin', 'dmax'. Got renorm_clipping={clipping!r}.")
+        rmax, rmin = clipping.get("rmax"), clipping.get("rmin")
+        if rmax is not None and rmin is not None and rmax < rmin:
+            raise ValueError(f"{where}: renorm_clipping needs rmax >= rmin, got rmax={rmax} and "
+                             f"rmin={rmin}.")
+        return clipping
+
+    def _renorm_call(self, inputs, mask):
+        """Training-mode batch renormalization; updates the moving and renorm statistics."""
+        mean, variance = self._moments(inputs, mask)
+        std = ops.sqrt(ops.add(variance, self.epsilon))
+        dtype = inputs.dtype
+        renorm_mean = ops.cast(self.renorm_mean.value, dtype)
+        renorm_std = ops.cast(self.renorm_stddev.value, dtype)
+        r = ops.divide(std, renorm_std)
+        d = ops.divide(ops.subtract(mean, renorm_mean), renorm_std)
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None or clip.get("rmax") is not None:
+            low, high = clip.get("rmin"), clip.get("rmax")
+            r = ops.clip(r, -float("inf") if low is None else low,
+                         float("inf") if high is None else high)
+        if clip.get("dmax") is not None:
+            d = ops.clip(d, -clip["dmax"], clip["dmax"])
+        r, d = ops.stop_gradient(r), ops.stop_gradient(d)
+        # gamma * (x_hat * r + d) + beta == x_hat * (gamma * r) + (gamma * d + beta)
+        gamma = ops.cast(self.gamma.value, dtype) if self.gamma is not None else None
+        scale = r if gamma is None else ops.multiply(gamma, r)
+        offset = d if gamma is None else ops.multiply(gamma, d)
+        if self.beta is not None:
+            offset = ops.add(offset, ops.cast(self.beta.value, dtype))
+        outputs = ops.batch_normalization(inputs, mean, variance, axis=self._axis, offset=offset,
+                                          scale=scale, epsilon=self.epsilon)
+
+        def moving(var, value, momentum):
+            value = ops.cast(value, var.dtype)
+            return ops.add(ops.multiply(var.value, momentum), ops.multiply(value, 1.0 - momentum))
+
+        m, rm = self.momentum, self.renorm_momentum
+        self.moving_mean.assign(moving(self.moving_mean, mean, m))
+        moving_std = moving(self.moving_stddev, std, m)
+        self.moving_stddev.assign(moving_std)
+        self.moving_variance.assign(ops.subtract(ops.square(moving_std), self.epsilon))
+        self.renorm_mean.assign(moving(self.renorm_mean, mean, rm))
+        self.renorm_stddev.assign(moving(self.renorm_stddev, std, rm))
+        return outputs
 
     def _moments(self, inputs, mask):
         if mask is None:

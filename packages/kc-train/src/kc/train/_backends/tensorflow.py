@@ -28,25 +28,7 @@ import tensorflow as tf
 from kc.data import unpack_x_y_sample_weight
 from kc.metrics import Mean
 
-
-def _exclude_kc_from_autograph() -> None:
-    """Let AutoGraph convert users' steps and layers but not kc itself (as TF does for keras).
-
-    kc's own code is written for graph tracing; converting it would only slow
-    tracing down. Users' code (a custom ``train_step``, a layer's ``call``)
-    is still converted, so Python ``if``/``for`` on tensors work there.
-    """
-    try:
-        from tensorflow.python.autograph.core import config as ag_config
-        from tensorflow.python.autograph.core import config_lib
-    except ImportError:  # a TF without this (private) table: everything is converted
-        return
-    rules = ag_config.CONVERSION_RULES
-    if not any(isinstance(r, config_lib.DoNotConvert) and r.matches("kc") for r in rules):
-        ag_config.CONVERSION_RULES = (config_lib.DoNotConvert("kc"),) + tuple(rules)
-
-
-_exclude_kc_from_autograph()
+# AutoGraph leaves kc's own code unconverted: see kc.backend.tensorflow.
 
 
 def _first_tensor(x):

@@ -25,6 +25,7 @@ import warnings
 import torch
 
 from kc.data import unpack_x_y_sample_weight
+from kc.metrics import Mean
 
 
 def batch_size_of(x):
@@ -57,8 +58,6 @@ def update_loss_tracker(tracker, loss, batch_size) -> None:
     For kc's own `Mean` (the tracker compile() makes) this is two in-place
     adds, the same arithmetic without the general sample-weight machinery.
     """
-    from kc.metrics import Mean
-
     if type(tracker) is Mean:
         total, count = tracker.total.value, tracker.count.value
         if isinstance(total, torch.nn.Parameter) and isinstance(count, torch.nn.Parameter):
