@@ -74,12 +74,9 @@ class LayerStateMixin:
 
         for v in self._kc_trainable_vars + self._kc_non_trainable_vars:
             add(v)
-        if with_extra_state:
+        if with_extra_state:  # seed states are variables; metric state is not (as Keras)
             for gen in self._kc_seed_generators:
                 add(gen.state)
-            for metric in self._kc_metrics:
-                for v in metric.variables:
-                    add(v)
         for layer in self._kc_layers:
             for v in getattr(layer, attribute):
                 add(v)
@@ -104,7 +101,7 @@ class LayerStateMixin:
 
     @property
     def variables(self) -> list:
-        """All state: the weights plus seed generator and metric variables."""
+        """All state: the weights plus seed generator states (metric state: `metrics_variables`)."""
         return self._collect("variables", True)
 
     @property
