@@ -19,6 +19,7 @@ import json
 
 from kc._lazy import require
 from kc.layers import Layer
+from kc.layers import _tracking
 from kc.ops import KerasTensor
 from kc.tree import flatten
 
@@ -344,10 +345,30 @@ class Model(Layer):
                     out.append(metric)
             if self._compile_loss is not None:
                 out.extend(self._compile_loss.metrics)
+        for metric in self._kc_layer_metrics():
+            if not any(metric is m for m in out):
+                out.append(metric)
+        return out
+
+    def _kc_layer_metrics(self) -> list:
+        """The metrics tracked on the model and its layers, in walk order.
+
+        Read on every training step (`get_metrics_result`): the walk over the layers is
+        cached while the layers' tracking version (``kc.layers._tracking.VERSION``, bumped
+        whenever a layer or a metric is tracked or untracked anywhere) is unchanged; without
+        that counter every call walks.
+        """
+        version = getattr(_tracking, "VERSION", None)
+        cache = self.__dict__.get("_kc_layer_metrics_cache")
+        if cache is not None and version is not None and cache[0] == version:
+            return cache[1]
+        out = []
         for layer in self._flatten_layers():
             for metric in layer._kc_metrics:
                 if not any(metric is m for m in out):
                     out.append(metric)
+        if version is not None:
+            self.__dict__["_kc_layer_metrics_cache"] = (version, out)
         return out
 
     @property
@@ -389,26 +410,50 @@ class Model(Layer):
         return _trainer(self).make_predict_function(force)
 
     # Upward calls: kc-train -----------------------------------------------------------
-    def fit(self, *args, **kwargs):
-        """Train the model (implemented by kc-train)."""
-        return _train("fit")(self, *args, **kwargs)
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train the model for ``epochs`` epochs; returns the `History` (kc-train).
 
-    def evaluate(self, *args, **kwargs):
-        """Evaluate the model (implemented by kc-train)."""
-        return _train("evaluate")(self, *args, **kwargs)
+        Example:
+            >>> model.compile(optimizer="adam", loss="mse")
+            >>> history = model.fit(x, y, batch_size=32, epochs=3, validation_split=0.2)
+        """
+        return _train("fit")(
+            self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, validation_split=validation_split,
+            validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
+            sample_weight=sample_weight, initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size, validation_freq=validation_freq)
 
-    def predict(self, *args, **kwargs):
-        """Predict on data (implemented by kc-train)."""
-        return _train("predict")(self, *args, **kwargs)
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """The loss and metrics on data: a scalar, a list or (``return_dict``) a dict."""
+        return _train("evaluate")(
+            self, x=x, y=y, batch_size=batch_size, verbose=verbose, sample_weight=sample_weight,
+            steps=steps, callbacks=callbacks, return_dict=return_dict, **kwargs)
 
-    def train_on_batch(self, *args, **kwargs):
-        return _train("train_on_batch")(self, *args, **kwargs)
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs on data, batch by batch, as NumPy arrays."""
+        return _train("predict")(self, x, batch_size=batch_size, verbose=verbose, steps=steps,
+                                 callbacks=callbacks)
 
-    def test_on_batch(self, *args, **kwargs):
-        return _train("test_on_batch")(self, *args, **kwargs)
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One training step on one batch; the loss and metrics after it."""
+        return _train("train_on_batch")(self, x, y=y, sample_weight=sample_weight,
+                                        class_weight=class_weight, return_dict=return_dict)
 
-    def predict_on_batch(self, *args, **kwargs):
-        return _train("predict_on_batch")(self, *args, **kwargs)
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss and metrics on one batch."""
+        return _train("test_on_batch")(self, x, y=y, sample_weight=sample_weight,
+                                       return_dict=return_dict)
+
+    def predict_on_batch(self, x):
+        """The model's outputs on one batch, as NumPy arrays."""
+        return _train("predict_on_batch")(self, x)
 
     # Upward calls: kc-io ---------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
