@@ -57,6 +57,11 @@ def _split_for_validation(x, y, sample_weight, validation_split: float):
     return train_validation_split((x, y, sample_weight), validation_split)
 
 
+def _epoch_iterator(trainer, *args, **kwargs) -> EpochIterator:
+    """The batches for a loop, in the form the backend's Trainer takes best."""
+    return getattr(trainer, "epoch_iterator_class", EpochIterator)(*args, **kwargs)
+
+
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
         validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
         sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -105,9 +110,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         val_x, val_y, val_sample_weight = unpack_x_y_sample_weight(validation_data)
 
     steps_per_execution = getattr(model, "steps_per_execution", 1) or 1
-    iterator = EpochIterator(x, y, sample_weight=sample_weight, batch_size=batch_size,
-                             steps_per_epoch=steps_per_epoch, shuffle=shuffle,
-                             class_weight=class_weight, steps_per_execution=steps_per_execution)
+    iterator = _epoch_iterator(trainer, x, y, sample_weight=sample_weight, batch_size=batch_size,
+                               steps_per_epoch=steps_per_epoch, shuffle=shuffle,
+                               class_weight=class_weight, steps_per_execution=steps_per_execution)
     callbacks = _callback_list(callbacks, model, verbose, epochs, iterator.num_batches,
                                add_history=True)
 
@@ -146,8 +151,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
 
             if validation_data is not None and should_validate(epoch, validation_freq):
                 if val_iterator is None:
-                    val_iterator = EpochIterator(
-                        val_x, val_y, sample_weight=val_sample_weight,
+                    val_iterator = _epoch_iterator(
+                        trainer, val_x, val_y, sample_weight=val_sample_weight,
                         batch_size=validation_batch_size or batch_size,
                         steps_per_epoch=validation_steps, shuffle=False,
                         steps_per_execution=steps_per_execution)
@@ -220,9 +225,9 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     require_compiled(model, "evaluate")
     verbose = resolve_verbose(verbose, "evaluate")
     trainer = get_trainer(model)
-    iterator = EpochIterator(x, y, sample_weight=sample_weight, batch_size=batch_size,
-                             steps_per_epoch=steps, shuffle=False,
-                             steps_per_execution=getattr(model, "steps_per_execution", 1) or 1)
+    iterator = _epoch_iterator(trainer, x, y, sample_weight=sample_weight, batch_size=batch_size,
+                               steps_per_epoch=steps, shuffle=False,
+                               steps_per_execution=getattr(model, "steps_per_execution", 1) or 1)
     callbacks = _callback_list(callbacks, model, verbose, 1, iterator.num_batches)
     logs = _run_test_loop(model, trainer, iterator, callbacks)
     if return_dict:
@@ -252,8 +257,9 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     """
     verbose = resolve_verbose(verbose, "predict")
     trainer = get_trainer(model)
-    iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False,
-                             steps_per_execution=getattr(model, "steps_per_execution", 1) or 1)
+    iterator = _epoch_iterator(trainer, x, batch_size=batch_size, steps_per_epoch=steps,
+                               shuffle=False,
+                               steps_per_execution=getattr(model, "steps_per_execution", 1) or 1)
     callbacks = _callback_list(callbacks, model, verbose, 1, iterator.num_batches)
     steps_per_execution = iterator.steps_per_execution
     predict_function = model.make_predict_function()

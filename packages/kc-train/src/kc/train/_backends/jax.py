@@ -38,7 +38,8 @@ import jax
 
 from kc import tree
 from kc.backend import StatelessScope
-from kc.data import unpack_x_y_sample_weight
+from kc.data import EpochIterator, unpack_x_y_sample_weight
+from kc.data._array import ArrayDataAdapter
 
 _MODES = ("train", "test", "predict")
 
@@ -96,12 +97,25 @@ class _Layout:
         return [non_trainable_values[j] for j in self.own]
 
 
+class NumpyEpochIterator(EpochIterator):
+    """An `EpochIterator` giving in-memory arrays' batches as NumPy: a jitted step moves them
+    to the device itself, about 10x cheaper per batch than converting with `jnp.asarray` first
+    (and it does not wait for the previous step). Other sources keep their jax batches."""
+
+    def _make_iterator(self):
+        if isinstance(self.data_adapter, ArrayDataAdapter):
+            return iter(self.data_adapter.get_numpy_iterator())
+        return super()._make_iterator()
+
+
 class Trainer:
     """The JAX Trainer of one model (see the kc-train contract).
 
     Args:
         model: the compiled `kc.Model`.
     """
+
+    epoch_iterator_class = NumpyEpochIterator  # read by kc.train's loops
 
     def __init__(self, model):
         self.model = model
