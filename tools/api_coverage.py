@@ -25,7 +25,7 @@ COVERED = (
     "keras.regularizers", "keras.constraints", "keras.dtype_policies", "keras.mixed_precision",
     "keras.losses", "keras.metrics", "keras.optimizers", "keras.optimizers.schedules",
     "keras.saving", "keras.utils", "keras.preprocessing", "keras.preprocessing.image",
-    "keras.preprocessing.sequence",
+    "keras.preprocessing.sequence", "keras.callbacks",
 )
 REQUIRED = (
     "keras.ops", "keras.ops.numpy", "keras.ops.nn", "keras.ops.linalg", "keras.ops.image",
@@ -33,8 +33,14 @@ REQUIRED = (
     "keras.initializers", "keras.activations", "keras.regularizers", "keras.constraints",
     "keras.dtype_policies", "keras.mixed_precision", "keras.losses", "keras.optimizers",
     "keras.optimizers.schedules", "keras.preprocessing", "keras.preprocessing.image",
-    "keras.preprocessing.sequence",
+    "keras.preprocessing.sequence", "keras.metrics", "keras.models", "keras.saving",
+    "keras.callbacks",
 )
+
+# Names an issue leaves out on purpose (shown as missing, but not failing REQUIRED).
+EXCLUDED = {
+    "keras.callbacks": {"OrbaxCheckpoint"},  # needs orbax; out of scope of the kc-train issue
+}
 
 
 def kc_name(namespace: str) -> str:
@@ -66,7 +72,7 @@ def main(argv: list[str]) -> int:
         shown = ", ".join(missing) if "--missing" in argv or len(missing) <= 12 else (
             ", ".join(missing[:12]) + f", ... (+{len(missing) - 12})")
         print(f"{ns:<28}{len(names) - len(missing):>8}{len(names):>8}  {shown}")
-        if ns in REQUIRED and missing:
+        if ns in REQUIRED and set(missing) - EXCLUDED.get(ns, set()):
             failed.append(ns)
     if failed:
         print("incomplete required namespaces:", ", ".join(failed))
