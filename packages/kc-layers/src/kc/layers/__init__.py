@@ -12,6 +12,7 @@ from kc.layers._dense import Dense as Dense
 
 # --- layer set part C ---
 from kc.layers.recurrent import Bidirectional as Bidirectional
+from kc.layers.recurrent import ConvLSTM1D as ConvLSTM1D, ConvLSTM2D as ConvLSTM2D, ConvLSTM3D as ConvLSTM3D
 from kc.layers.recurrent import GRU as GRU, GRUCell as GRUCell
 from kc.layers.recurrent import LSTM as LSTM, LSTMCell as LSTMCell
 from kc.layers.recurrent import RNN as RNN

@@ -20,6 +20,9 @@ as the generic loop does.
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+
 from kc import activations, config
 
 
@@ -78,11 +81,16 @@ def fused_rnn(layer, sequences, states, mask, training):
         x = torch.flip(x, (1,))
     params = _params(cell, kind)
     hx = [s[None] for s in states]
+    if any(t.dtype != x.dtype or t.device != x.device for t in params + hx):
+        return None  # e.g. a mixed policy without autocast: the generic loop casts as it goes
     fn = torch._VF.lstm if kind == "lstm" else torch._VF.gru
     hx_arg = tuple(hx) if kind == "lstm" else hx[0]
     use_bias = cell.use_bias
+    # The kernel's own dropout is 0; its "train" flag tells cuDNN to keep what backward needs.
+    train = torch.is_grad_enabled()
     if lengths is None:
-        out = fn(x, hx_arg, params, use_bias, 1, 0.0, bool(training), False, True)
+        with _no_compaction_warning():
+            out = fn(x, hx_arg, params, use_bias, 1, 0.0, train, False, True)
         outputs, finals = out[0], list(out[1:])
         final_states = [f[0] for f in finals]
         return outputs[:, -1], outputs, final_states
@@ -90,7 +98,8 @@ def fused_rnn(layer, sequences, states, mask, training):
     order, unorder = packed.sorted_indices, packed.unsorted_indices
     hx_sorted = [h.index_select(1, order) for h in hx]
     hx_arg = tuple(hx_sorted) if kind == "lstm" else hx_sorted[0]
-    out = fn(packed.data, packed.batch_sizes, hx_arg, params, use_bias, 1, 0.0, bool(training), False)
+    with _no_compaction_warning():
+        out = fn(packed.data, packed.batch_sizes, hx_arg, params, use_bias, 1, 0.0, train, False)
     padded, _ = rnn_utils.pad_packed_sequence(
         rnn_utils.PackedSequence(out[0], packed.batch_sizes, order, unorder),
         batch_first=True, total_length=x.shape[1])
@@ -98,6 +107,15 @@ def fused_rnn(layer, sequences, states, mask, training):
     fill = torch.zeros_like(padded) if layer.zero_output_for_mask else final_states[0][:, None]
     outputs = torch.where(m[..., None], padded, fill)
     return outputs[:, -1], outputs, final_states
+
+
+@contextlib.contextmanager
+def _no_compaction_warning():
+    """cuDNN warns at each call that the weights are not one flat buffer; kc builds the
+    weight list per call on purpose (the variables stay kc's own), so silence that one."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not part of single contiguous chunk of memory.*")
+        yield
 
 
 def _params(cell, kind):
@@ -114,7 +132,8 @@ def _params(cell, kind):
             params += [bias, torch.zeros_like(bias)]
         else:
             params += [_gru_order(bias[0]), _gru_order(bias[1])]
-    return params
+    # cuDNN needs contiguous weights (the transposes are views).
+    return [p.contiguous() for p in params]
 
 
 def _gru_order(t):
