@@ -212,3 +212,15 @@ def test_compile_resolves_string_names_and_rejects_unknown_ones():
         model.compile(optimizer="not_an_optimizer", loss="mse")
     with pytest.raises(ValueError, match="not_a_loss"):
         model.compile(optimizer="sgd", loss="not_a_loss")
+
+
+def test_functional_output_names_as_keras():
+    kc.backend.clear_session()  # auto names ("dense", "add") start afresh
+    inputs = kc.Input((3,))
+    listed = kc.Model(inputs, [kc.layers.Dense(1, name="p")(inputs), kc.layers.Dense(2)(inputs)])
+    assert listed.output_names == ["p", "dense"]
+    keyed = kc.Model(inputs, {"b": kc.layers.Dense(1, name="q")(inputs),
+                              "a": kc.layers.Dense(2, name="r")(inputs)})
+    assert keyed.output_names == ["r", "q"]  # sorted keys' layers, as Keras 3.15
+    op_out = kc.Model(inputs, kc.ops.add(kc.layers.Dense(1)(inputs), 1.0))
+    assert op_out.output_names == ["add"]

@@ -108,6 +108,17 @@ class Functional(Model):
             else list(self._kc_outputs)
 
     @property
+    def output_names(self) -> list:
+        """The name of the layer (or op) making each output, in `tree.flatten` order.
+
+        Example:
+            >>> inputs = kc.Input((3,))
+            >>> kc.Model(inputs, [kc.layers.Dense(1, name="p")(inputs)]).output_names
+            ['p']
+        """
+        return [t._keras_history[0].name for t in tree.flatten(self._kc_outputs_struct)]
+
+    @property
     def input(self):
         return self._kc_inputs_struct
 

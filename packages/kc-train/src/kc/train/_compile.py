@@ -44,11 +44,13 @@ def output_names_of(model) -> list | None:
     A functional model names its outputs after the layers that make them; a dict of
     outputs is named by its keys (resolved from the outputs themselves at build).
     """
+    struct = model.__dict__.get("_kc_outputs_struct")
+    if isinstance(struct, dict):
+        return None  # named by their keys
     names = getattr(model, "output_names", None)
     if names:
         return list(names)
-    struct = model.__dict__.get("_kc_outputs_struct")
-    if struct is None or isinstance(struct, dict):
+    if struct is None:
         return None
     names = []
     for t in tree.flatten(struct):
@@ -253,6 +255,7 @@ class CompileLoss:
         self._outputs = None
         self._entries = []  # (index, loss, weight, name)
         self._trackers = []  # Mean per output loss (multi-loss models), aligned with _entries
+        self._single = None  # the one entry of a one-output model: the per-step fast path
 
     @property
     def metrics(self) -> list:
@@ -306,11 +309,24 @@ class CompileLoss:
                     name = _uniquify(f"{base}_loss", used)
                     used.add(name)
                     self._trackers.append(metrics_module.Mean(name=name))
+        self._single = entries[0] if outputs.kind == "single" and len(entries) == 1 else None
         self.built = True
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
             self.build(y_true, y_pred)
+        single = self._single
+        if (single is not None and y_true is not None and _is_leaf(y_true)
+                and _is_leaf(y_pred) and _is_leaf(sample_weight)):
+            # One output, one loss, plain tensors: what the general path below does, without
+            # building the per-output lists on every step.
+            _, loss, weight, loss_name = single
+            try:
+                value = loss(y_true, y_pred, sample_weight)
+            except Exception as e:
+                self._raise_shape_error(e, 0, loss, loss_name, y_true, y_pred)
+                raise
+            return value if weight is None else value * weight
         outputs = self._outputs
         preds = outputs.flat_pred(y_pred)
         trues = outputs.align(y_true, "y")
@@ -473,6 +489,8 @@ class CompileMetrics(Metric):
         self._outputs = None
         self._unweighted = []  # (output index, metric, result key)
         self._weighted = []
+        self._all = []  # unweighted then weighted
+        self._single = False  # one output: the per-step fast path
 
     @property
     def metrics(self) -> list:
@@ -526,11 +544,21 @@ class CompileMetrics(Metric):
                     target.append((i, metric, key))
         self._outputs = outputs
         self._unweighted, self._weighted = unweighted, weighted
+        self._all = unweighted + weighted
+        self._single = outputs.kind == "single"
         self.built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         if not self.built:
             self.build(y_true, y_pred)
+        if self._single and _is_leaf(y_true) and _is_leaf(y_pred) and _is_leaf(sample_weight):
+            # One output and plain tensors: the general path below without its per-step lists.
+            if y_true is not None:
+                for _, metric, _ in self._unweighted:
+                    metric.update_state(y_true, y_pred)
+                for _, metric, _ in self._weighted:
+                    metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+            return
         outputs = self._outputs
         preds = outputs.flat_pred(y_pred)
         trues = outputs.align(y_true, "y")
@@ -546,7 +574,7 @@ class CompileMetrics(Metric):
     def result(self) -> dict:
         """``{log name: value}`` of every metric (tensors)."""
         out = {}
-        for _, metric, key in self._unweighted + self._weighted:
+        for _, metric, key in self._all:
             value = metric.result()
             if isinstance(value, dict):
                 out.update(value)
