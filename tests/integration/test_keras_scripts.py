@@ -86,7 +86,7 @@ def differences(got, want, path="") -> list[str]:
     if bad.any():
         i = np.argwhere(bad)[0]
         idx = tuple(int(j) for j in i)
-        return [f"{path}{list(idx) if idx else ''}: {g[idx]!r} != keras {w[idx]!r} "
+        return [f"{path}{list(idx) if idx else ''}: {float(g[idx])!r} != keras {float(w[idx])!r} "
                 f"(rtol {rtol}, {int(bad.sum())}/{bad.size} differ)"]
     return []
 
@@ -118,7 +118,32 @@ def compare(name: str, backend: str) -> list[str]:
 
 
 def _backend():
-    return os.environ.get("KC_BACKEND") or os.environ.get("KERAS_BACKEND") or "jax"
+    """The backend under test: kc's own choice (KC_BACKEND, KERAS_BACKEND, config file)."""
+    import kc
+
+    return kc.config.backend()
+
+
+DIFFERENCE_CASES = [  # (kc's result, Keras's result, expected substring of the first difference or None)
+    ({"fwd_a": [1.0, 2.0]}, {"fwd_a": [1.0, 2.00001]}, None),
+    ({"fwd_a": [1.0, 2.0]}, {"fwd_a": [1.0, 2.001]}, "fwd_a[1]: 2.0 != keras 2.001"),
+    ({"loss": [0.5]}, {"loss": [0.5004]}, None),
+    ({"loss": [0.5]}, {"loss": [0.51]}, "loss[0]"),
+    ({"loose_acc": 0.5}, {"loose_acc": 0.55}, None),
+    ({"w": [[1.0, 2.0], 3.0]}, {"w": [[1.0, 2.5], 3.0]}, "w[0][1]"),
+    ({"keys": ["acc", "loss"]}, {"keys": ["accuracy", "loss"]}, "keys[0]: 'acc' != keras 'accuracy'"),
+    ({"a": 1.0}, {"a": 1.0, "b": 2.0}, "keys ['a'] != keras ['a', 'b']"),
+    ({"p": [[1.0, 2.0]]}, {"p": [1.0, 2.0]}, "shape (1, 2) != keras (2,)"),
+]
+
+
+@pytest.mark.parametrize("got,want,first", DIFFERENCE_CASES)
+def test_differences(got, want, first):
+    diffs = differences(got, want)
+    if first is None:
+        assert diffs == []
+    else:
+        assert diffs and first in diffs[0], diffs
 
 
 @pytest.mark.slow

@@ -386,3 +386,66 @@ def test_math_constant_is_log2():
     assert_close(losses.log_cosh(_f32([[0.0]]), _f32([[30.0]])), [30.0 - math.log(2.0)],
                  dtype="float32")
 
+
+
+# --- fast paths: the same numbers as the general forms ----------------------------------------
+# The per-step fast paths (torch's native sparse cross-entropy, the unweighted reduction) must
+# give exactly what kc.ops' forms and the weighted reduction give, values and gradients.
+SPARSE_FAST_CASES = [
+    # (labels, y_pred, from_logits)
+    (LABELS, LOGITS, True),
+    (LABELS, CAT_P, False),
+    (LABELS.reshape(-1, 1).astype("int32"), LOGITS, True),
+    (SEQ_LABELS, SEQ_P, False),
+    (SEQ_LABELS, np.log(SEQ_P), True),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPARSE_FAST_CASES)))
+def test_sparse_crossentropy_equals_the_ops_form_exactly(case):
+    from kc_testing import to_numpy
+
+    labels, y_pred, from_logits = SPARSE_FAST_CASES[case]
+    got = losses.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits)
+    squeezed = labels.reshape(y_pred.shape[:-1])
+    want = kc.ops.sparse_categorical_crossentropy(squeezed, y_pred, from_logits=from_logits)
+    np.testing.assert_array_equal(to_numpy(got), to_numpy(want))
+
+
+@pytest.mark.grad
+@pytest.mark.parametrize("from_logits", [True, False])
+def test_sparse_crossentropy_gradient_equals_the_ops_form_exactly(from_logits):
+    from kc_testing import backend_gradient
+
+    y_pred = LOGITS if from_logits else CAT_P
+    weights = np.linspace(0.5, 2.0, len(LABELS)).astype("float32")
+    got = backend_gradient(lambda p: losses.sparse_categorical_crossentropy(
+        LABELS, p, from_logits=from_logits), y_pred, weights)
+    want = backend_gradient(lambda p: kc.ops.sparse_categorical_crossentropy(
+        LABELS, p, from_logits=from_logits), y_pred, weights)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_sparse_crossentropy_label_out_of_range_on_torch_names_the_loss():
+    from kc_testing import BACKEND
+
+    if BACKEND != "torch":
+        pytest.skip("torch's native kernel checks labels; the one-hot form gives 0 elsewhere")
+    with pytest.raises(IndexError, match=r"sparse_categorical_crossentropy: labels .* \[0, 4\)"):
+        losses.sparse_categorical_crossentropy(np.array([0, 4, 1]), LOGITS, from_logits=True)
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", "mean",
+                                       "mean_with_sample_weight"])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_unweighted_reduction_equals_the_weighted_form_with_unit_weights(reduction, dtype):
+    from kc_testing import dtype_name, to_numpy
+
+    values = kc.ops.convert_to_tensor(REG_P.astype(dtype) * 3)  # 12 values: 1/12 is inexact
+    got = losses._base.reduce_weighted_values(values, reduction=reduction)
+    want = losses._base.reduce_weighted_values(values, sample_weight=np.ones((3, 4), dtype),
+                                               reduction=reduction)
+    assert dtype_name(got) == dtype and tuple(got.shape) == ()
+    np.testing.assert_array_equal(to_numpy(got), to_numpy(want))
+    empty = kc.ops.zeros((0, 4), dtype=dtype)  # no values: 0 (not NaN) for the averages
+    assert float(to_numpy(losses._base.reduce_weighted_values(empty, reduction=reduction))) == 0

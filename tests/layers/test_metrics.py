@@ -499,3 +499,50 @@ def test_function_forms(case):
     _, fn, y_true, y_pred, reference = case
     assert_close(fn(y_true, y_pred), reference(y_true, y_pred), dtype=kc.config.floatx(),
                  rtol=1e-4, atol=1e-5)
+
+
+# --- fast paths: the same numbers as the general forms ----------------------------------------
+# Unweighted updates skip the sample-weight machinery (and update in place on torch); they must
+# give exactly what the weighted form gives with unit weights, and change no state when run
+# statelessly.
+@pytest.mark.parametrize("values", [REG_T[:, 0] * 3, REG_T * 3, np.float32(2.5)],
+                         ids=["per-sample", "per-element", "scalar"])
+def test_unweighted_mean_and_sum_equal_unit_weights_exactly(values):
+    ones = np.ones(np.shape(values)[:1], "float32")
+    for cls in (metrics.Mean, metrics.Sum):
+        plain, weighted = cls(), cls()
+        for v in (values, values[::-1].copy() if np.ndim(values) else values):
+            plain.update_state(v)
+            weighted.update_state(v, sample_weight=ones)
+        for a, b in zip(plain.variables, weighted.variables):
+            np.testing.assert_array_equal(to_numpy(a.value), to_numpy(b.value))
+        np.testing.assert_array_equal(to_numpy(plain.result()), to_numpy(weighted.result()))
+    assert float(to_numpy(plain.variables[0].value)) != 0  # the updates landed
+
+
+def test_unweighted_stateless_update_changes_no_state():
+    metric = metrics.Mean()
+    metric.update_state([1.0, 3.0])
+    before = [to_numpy(v.value) for v in metric.variables]
+    values = metric.stateless_update_state([v.value for v in metric.variables], [5.0, 7.0, 9.0])
+    for b, v in zip(before, metric.variables):
+        np.testing.assert_array_equal(b, to_numpy(v.value))
+    assert_close(values[0], 25.0, dtype="float32")
+    assert_close(values[1], 5.0, dtype="float32")
+    assert_close(metric.stateless_result(values), 5.0, dtype="float32")
+    assert_close(metric.result(), 2.0, dtype="float32")
+
+
+@pytest.mark.parametrize("labels", [
+    np.array([2, 0, 1, 1, 0, 2]), np.array([2, 0, 1, 1, 0, 2], "int32").reshape(-1, 1),
+    np.array([2.0, 0.0, 1.0, 1.0, 0.0, 2.0], "float32"),
+], ids=["int64", "int32-column", "float"])
+def test_sparse_categorical_accuracy_values(labels):
+    scores = _f32([[0.1, 0.2, 0.7], [0.8, 0.1, 0.1], [0.3, 0.4, 0.3],
+                   [0.5, 0.4, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]])
+    expected = (scores.argmax(-1) == labels.reshape(-1)).astype("float32")
+    got = metrics.sparse_categorical_accuracy(labels, scores)
+    assert_close(got, expected, dtype="float32")
+    metric = metrics.SparseCategoricalAccuracy()
+    metric.update_state(labels, scores)
+    assert_close(metric.result(), expected.mean(), dtype="float32")

@@ -281,7 +281,9 @@ def test_layer_tracks_metrics():
 
     layer = WithMetric()
     assert layer.metrics == [layer.tracker]
-    assert [v.path for v in layer.variables] == ["tracker/total", "tracker/count"]
+    # As Keras 3: a layer's metric state is in `metrics_variables`, not in `variables`.
+    assert [v.path for v in layer.metrics_variables] == ["tracker/total", "tracker/count"]
+    assert layer.variables == []
     assert layer.weights == []
 
 

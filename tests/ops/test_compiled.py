@@ -95,3 +95,34 @@ def test_torch_compile():
 
     x = ops.convert_to_tensor(X)
     _assert_same(torch.compile(fn)(x), fn(x))
+
+
+LOOP_GRADS = {  # d/dx of sum(loop(x)), differentiated under XLA (an LSTM's fit does this on tf)
+    "scan": lambda x: ops.scan(lambda c, row: (ops.tanh(c * row + row), c), ops.zeros((3,)), x)[1],
+    "fori_loop": lambda x: ops.fori_loop(0, 3, lambda i, v: ops.sin(v) * x[0], x[1]),
+}
+
+
+@pytest.mark.grad
+@pytest.mark.parametrize("case", sorted(LOOP_GRADS))
+def test_loop_gradient_under_xla(case):
+    fn = LOOP_GRADS[case]
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        def grad(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = tf.reduce_sum(fn(x))
+            return tape.gradient(y, x)
+
+        compiled = tf.function(grad, jit_compile=True)
+    elif BACKEND == "jax":
+        import jax
+
+        grad = jax.grad(lambda x: fn(x).sum())
+        compiled = jax.jit(grad)
+    else:
+        pytest.skip("XLA-compiled gradients run on jax and tensorflow")
+    x = ops.convert_to_tensor(X)
+    assert_close(compiled(x), to_numpy(grad(x)), rtol=1e-5, atol=1e-6)

@@ -349,6 +349,44 @@ def test_losses_and_metrics_inside_compiled_steps():
     assert_close(logs["out2_loss"], bce(Y_BIN, p2).mean(), dtype="float32", rtol=1e-5, atol=1e-6)
 
 
+def test_model_metrics_follow_metrics_and_layers_added_after_a_read():
+    # Model.metrics may cache its walk over the layers: it must see later tracking changes.
+    class Holder(layers.Layer):
+        def call(self, x):
+            return x
+
+    inner = Holder(name="inner")
+    model = kc.Sequential([kc.Input((3,)), inner, layers.Dense(1)])
+    model.compile("sgd", loss="mse")
+    assert model.metrics_names == ["loss"]
+    inner.late = kc.metrics.Sum(name="late")  # a metric on a nested layer
+    assert model.metrics_names == ["loss", "late"]
+    inner.block = Holder()
+    inner.block.deep = kc.metrics.Mean(name="deep")  # a metric inside a new sublayer
+    assert model.metrics_names == ["loss", "late", "deep"]
+    del inner.late
+    assert model.metrics_names == ["loss", "deep"]
+    assert [v.path for v in model.metrics_variables][-2:] == ["deep/total", "deep/count"]
+
+
+def test_one_output_loss_and_metrics_match_the_list_forms():
+    # A single output takes a per-step fast path; its numbers are those of a one-item list.
+    single, listed = CompileLoss("mse", loss_weights=0.5), CompileLoss(["mse"], [0.5])
+    for sw in (None, t(SW)):
+        np.testing.assert_array_equal(to_numpy(single(t(Y_CAT), t(P_CAT), sw)),
+                                      to_numpy(listed([t(Y_CAT)], [t(P_CAT)], sw)))
+    one = CompileMetrics(["mae"], ["mse"])
+    many = CompileMetrics(["mae"], ["mse"])  # built for a one-item list of outputs
+    one.update_state(t(Y_CAT), t(P_CAT), t(SW))
+    many.update_state([t(Y_CAT)], [t(P_CAT)], [t(SW)])
+    got, want = one.result(), many.result()
+    assert list(got) == list(want) == ["mae", "mse"]
+    for key in got:
+        np.testing.assert_array_equal(to_numpy(got[key]), to_numpy(want[key]))
+    with pytest.raises(ValueError, match=r"output #0 has a loss \(mse\) but no target"):
+        single(None, t(P_CAT))
+
+
 # --- Errors ------------------------------------------------------------------------------------
 def test_target_shape_errors_name_output_and_shapes():
     model = two_output_model()

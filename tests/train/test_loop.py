@@ -176,8 +176,8 @@ ERRORS = [  # (name, call, exception, words the message must hold)
      ["compile()", "fit"]),
     ("evaluate_before_compile", lambda: _uncompiled().evaluate(X, Y, verbose=0), ValueError,
      ["compile()", "evaluate"]),
-    ("y_shape_for_loss", lambda: linear_model(**EAGER).evaluate(X, Y[:, :1].repeat(3, 1), verbose=0),
-     ValueError, ["(10, 3)", "(10, 2)"]),
+    ("y_shape_for_loss", lambda: linear_model(**EAGER).evaluate(
+        X, Y[:, :1].repeat(3, 1), verbose=0), ValueError, ["(10, 3)", "(10, 2)"]),
     ("sample_weight_length", lambda: linear_model(**EAGER).evaluate(
         X, Y, sample_weight=np.ones(7), verbose=0), ValueError, ["sample_weight", "7", "10"]),
     ("x_y_lengths", lambda: linear_model(**EAGER).evaluate(X, Y[:6], verbose=0), ValueError,
@@ -389,3 +389,21 @@ def test_fit_then_evaluate_and_predict_use_the_trained_weights():
     close(model.predict(X, batch_size=5, verbose=0), X @ kernel + bias)
     # Validation batches reach the fit's callbacks (Keras passes them to evaluate).
     assert rec.indices("test_end") == [0, 1] * 2
+
+
+@pytest.mark.grad
+def test_resume_point_set_by_a_callback():
+    # BackupAndRestore sets where to resume in on_train_begin: the epoch (Keras 3's
+    # `_initial_epoch`) and, kc only, the steps of that epoch already trained.
+    class Resume(Recorder):
+        def on_train_begin(self, logs=None):
+            self.model._initial_epoch = 1
+            self.model._kc_initial_step = 3
+
+    model = linear_model(**EAGER)
+    rec = Resume()
+    history = model.fit(X, Y, batch_size=2, epochs=3, shuffle=False, verbose=0, callbacks=[rec])
+    assert history.epoch == [1, 2]
+    assert rec.indices("train_begin") == [3, 4] + [0, 1, 2, 3, 4]
+    assert model._initial_epoch is None and model._kc_initial_step is None
+    assert model.fit(X, Y, batch_size=2, epochs=1, verbose=0, callbacks=[Recorder()]).epoch == [0]

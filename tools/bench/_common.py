@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
+import time
 import timeit
 
 BACKENDS = ("numpy", "jax", "torch", "tensorflow")
@@ -55,3 +57,24 @@ def keras_or_none():
     except Exception:  # noqa: BLE001 - keras absent or broken: just skip its column
         return None
     return keras
+
+
+def interleaved(fns: dict, number: int, rounds: int = 7) -> dict:
+    """Seconds per call of each of ``fns`` ({name: zero-argument callable}), timed in
+    alternating rounds (``number`` calls of each per round) so that load changes on a
+    shared machine hit all of them alike. Returns {name: [seconds per call, per round]}."""
+    for fn in fns.values():
+        fn()
+    times = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[name].append((time.perf_counter() - start) / number)
+    return times
+
+
+def median_ratio(times: dict, name: str, base: str) -> float:
+    """Median over rounds of ``times[name][i] / times[base][i]`` (see `interleaved`)."""
+    return statistics.median(a / b for a, b in zip(times[name], times[base]))

@@ -46,6 +46,10 @@ def main():
     sys.path.insert(0, os.path.dirname(script))
     sys.argv = [script] + sys.argv[3:]
     runpy.run_path(script, run_name="__main__")
+    if mode == "kc":  # the script must really have run on kc, not on an installed Keras
+        leaked = sorted(m for m in sys.modules if m.startswith("keras.src"))
+        if sys.modules["keras"] is not sys.modules["kc"] or leaked:
+            raise SystemExit(f"_run.py: real Keras modules were imported in kc mode: {leaked[:5]}")
 
 
 if __name__ == "__main__":

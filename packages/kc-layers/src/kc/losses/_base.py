@@ -133,9 +133,12 @@ def prepare(y_true, y_pred, where: str, squeeze: bool = True):
 
 def prepare_labels(y_true, y_pred):
     """Integer-or-float ``y_true`` (kept as is) and float ``y_pred`` for class-label losses."""
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_pred = ops.cast(y_pred, _float_dtype_of(y_pred))
-    return ops.convert_to_tensor(y_true), y_pred
+    if not backend.is_tensor(y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+    dtype = dtypes.standardize_dtype(y_pred.dtype)
+    if not dtypes.is_float_dtype(dtype):
+        y_pred = ops.cast(y_pred, kc_config.floatx())
+    return (y_true if backend.is_tensor(y_true) else ops.convert_to_tensor(y_true)), y_pred
 
 
 def _match_weight_rank(weight, values):
@@ -169,6 +172,42 @@ def reduce_values(values, reduction: str | None = "sum_over_batch_size"):
     return reduce_weighted_values(values, reduction=reduction)
 
 
+# Reductions to a scalar whose value without weights or mask is the sum, or the sum over the
+# number of values.
+_SCALAR_REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight")
+
+
+def _static_size(x) -> int | None:
+    """The number of elements of ``x`` when every dimension is known, else None."""
+    n = 1
+    for d in x.shape:
+        if not isinstance(d, int):
+            return None
+        n *= d
+    return n
+
+
+def _plain_reduce(values, reduction: str, dtype: str | None):
+    """The reduction of unweighted, unmasked ``values`` in two ops (sum, divide), or None when
+    the general path is needed (not a tensor of the loss dtype, a dynamic or empty shape).
+
+    The same numbers as the general path: ``sum / n`` is what ``divide_no_nan`` gives for a
+    count ``n > 0``.
+    """
+    if not backend.is_tensor(values):
+        return None
+    have = dtypes.standardize_dtype(values.dtype)
+    if have != (dtype or have) or have not in ("float32", "float64"):
+        return None  # (a float16 count is rounded by the general path: keep its numbers)
+    if reduction == "sum":
+        return ops.sum(values)
+    n = _static_size(values)
+    if not n:
+        return None
+    total = ops.sum(values) / n  # a Python-number divisor: no tensor made for the count
+    return total if backend.is_tensor(total) else ops.convert_to_tensor(total)  # NumPy scalar
+
+
 def reduce_weighted_values(values, sample_weight=None, mask=None,
                            reduction: str | None = "sum_over_batch_size", dtype: str | None = None):
     """Weight ``values`` by ``sample_weight`` and ``mask``, then reduce them.
@@ -183,6 +222,10 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     Returns:
         The reduced tensor (a scalar unless the reduction is "none"/None).
     """
+    if sample_weight is None and mask is None and reduction in _SCALAR_REDUCTIONS:
+        total = _plain_reduce(values, reduction, dtype)
+        if total is not None:
+            return total
     reduction = standardize_reduction(reduction, "reduce_weighted_values")
     values = ops.convert_to_tensor(values)
     dtype = dtype or _float_dtype_of(values)
@@ -273,10 +316,12 @@ class Loss:
         return self._dtype
 
     def _convert(self, x, is_label: bool):
-        x = ops.convert_to_tensor(x)
-        if is_label and self._integer_labels and not dtypes.is_float_dtype(
-                dtypes.standardize_dtype(x.dtype)):
-            return x
+        if not backend.is_tensor(x):
+            x = ops.convert_to_tensor(x)
+        have = dtypes.standardize_dtype(x.dtype)
+        if have == self._dtype or (is_label and self._integer_labels
+                                   and not dtypes.is_float_dtype(have)):
+            return x  # already right: no cast op
         return ops.cast(x, self._dtype)
 
     def __call__(self, y_true, y_pred, sample_weight=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kc import backend, ops
 from kc import config as kc_config
+from kc.losses import _fast
 from kc.losses._base import _BuiltinLoss, prepare, prepare_labels
 
 
@@ -153,15 +154,23 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
             f"y_pred.shape={p_shape}."
         )
     if ignore_class is None:
-        return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
-                                                   axis=axis)
+        return _sparse_ce(y_true, y_pred, from_logits, ax, len(p_shape))
     valid = ops.not_equal(y_true, ignore_class)
     safe_true = ops.where(valid, y_true, ops.zeros_like(y_true))
-    result = ops.sparse_categorical_crossentropy(safe_true, y_pred, from_logits=from_logits,
-                                                 axis=axis)
+    result = _sparse_ce(safe_true, y_pred, from_logits, ax, len(p_shape))
     result = ops.where(valid, result, ops.zeros_like(result))
     backend.set_keras_mask(result, valid)
     return result
+
+
+def _sparse_ce(y_true, y_pred, from_logits, ax, rank):
+    """Per-sample sparse cross-entropy: torch's native kernels when they apply (see
+    `kc.losses._fast`), else `kc.ops.sparse_categorical_crossentropy`."""
+    if _fast.sparse_crossentropy is not None and ax == rank - 1:
+        values = _fast.sparse_crossentropy(y_true, y_pred, from_logits)
+        if values is not None:
+            return values
+    return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=ax)
 
 
 def kl_divergence(y_true, y_pred):

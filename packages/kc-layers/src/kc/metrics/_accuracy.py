@@ -6,8 +6,9 @@ running (weighted) mean of its function.
 
 from __future__ import annotations
 
+from kc import backend, dtypes, ops
 from kc import config as kc_config
-from kc import dtypes, ops
+from kc.metrics import _fast
 from kc.losses._base import broadcast_compatible, squeeze_or_expand_to_same_rank
 from kc.metrics._reduction import _Wrapper
 
@@ -21,13 +22,18 @@ def _check(y_true, y_pred, where: str) -> None:
         )
 
 
+def _tensor(x):
+    """``x`` as a tensor (no op when it is one)."""
+    return x if backend.is_tensor(x) else ops.convert_to_tensor(x)
+
+
 def _as_float(x):
     return ops.cast(x, kc_config.floatx())
 
 
 def accuracy(y_true, y_pred):
     """1.0 where ``y_pred`` equals ``y_true``, else 0.0 (elementwise)."""
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = _tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true, dtype=dtypes.standardize_dtype(y_pred.dtype))
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     _check(y_true, y_pred, "accuracy")
@@ -41,7 +47,7 @@ def binary_accuracy(y_true, y_pred, threshold: float = 0.5):
         >>> kc.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]])
         array([[1.], [0.]], dtype=float32)
     """
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = _tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true, dtype=dtypes.standardize_dtype(y_pred.dtype))
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     _check(y_true, y_pred, "binary_accuracy")
@@ -73,9 +79,13 @@ def sparse_categorical_accuracy(y_true, y_pred):
         >>> kc.metrics.sparse_categorical_accuracy([1, 0], [[0.1, 0.9], [0.2, 0.8]])
         array([1., 0.], dtype=float32)
     """
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = _squeeze_labels(ops.convert_to_tensor(y_true), y_pred)
+    y_pred = _tensor(y_pred)
+    y_true = _squeeze_labels(_tensor(y_true), y_pred)
     _check_labels(y_true, y_pred, "sparse_categorical_accuracy")
+    if _fast.sparse_accuracy is not None:
+        values = _fast.sparse_accuracy(y_true, y_pred, kc_config.floatx())
+        if values is not None:
+            return values
     predicted = ops.argmax(y_pred, axis=-1)
     if dtypes.is_float_dtype(dtypes.standardize_dtype(y_true.dtype)):
         predicted = ops.cast(predicted, y_true.dtype)
@@ -91,14 +101,14 @@ def categorical_accuracy(y_true, y_pred):
         >>> kc.metrics.categorical_accuracy([[0, 1], [1, 0]], [[0.1, 0.9], [0.2, 0.8]])
         array([1., 0.], dtype=float32)
     """
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = ops.convert_to_tensor(y_true)
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true)
     _check(y_true, y_pred, "categorical_accuracy")
     return _as_float(ops.equal(ops.argmax(y_true, axis=-1), ops.argmax(y_pred, axis=-1)))
 
 
 def _in_top_k(labels, y_pred, k: int):
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = _tensor(y_pred)
     shape = tuple(ops.shape(y_pred))
     if len(shape) > 2:  # in_top_k takes (batch, classes): flatten the leading axes
         flat = ops.in_top_k(ops.reshape(ops.cast(labels, "int32"), (-1,)),
@@ -109,8 +119,8 @@ def _in_top_k(labels, y_pred, k: int):
 
 def top_k_categorical_accuracy(y_true, y_pred, k: int = 5):
     """1.0 where the true class (``argmax(y_true)``) is among the ``k`` largest ``y_pred``."""
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = ops.convert_to_tensor(y_true)
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true)
     _check(y_true, y_pred, "top_k_categorical_accuracy")
     return _as_float(_in_top_k(ops.argmax(y_true, axis=-1), y_pred, k))
 
@@ -125,8 +135,8 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5, from_sorted_id
         k: how many top predictions count.
         from_sorted_ids: whether ``y_pred`` holds sorted class ids instead of scores.
     """
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = _squeeze_labels(ops.convert_to_tensor(y_true), y_pred)
+    y_pred = _tensor(y_pred)
+    y_true = _squeeze_labels(_tensor(y_true), y_pred)
     _check_labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
     if from_sorted_ids:
         top = y_pred[..., :k]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kc import backend, ops
+from kc import backend, dtypes, ops
 from kc.losses._base import squeeze_or_expand_to_same_rank
+from kc.metrics import _fast
 from kc.metrics._base import Metric
 
 
@@ -46,6 +47,41 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype: str):
     return values, sample_weight
 
 
+def _unweighted_samples(values, reduce_fn, dtype: str):
+    """``(per-sample values, number of samples)`` of unweighted values, in as few ops as
+    `reduce_to_samplewise_values` allows; None when they need its general path (not a
+    tensor, a mask, a dynamic batch size)."""
+    if not backend.is_tensor(values) or backend.get_keras_mask(values) is not None:
+        return None
+    shape = tuple(values.shape)
+    ndim = len(shape)
+    count = shape[0] if ndim else 1
+    if not isinstance(count, int):
+        return None
+    if dtypes.standardize_dtype(values.dtype) != dtype:
+        values = ops.cast(values, dtype)
+    if ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, ndim)))
+    return values, count
+
+
+def _add_samples(total, values, count=None, count_variable=None) -> None:
+    """``total += sum(values)`` (and ``count_variable += count``); in place on torch, where
+    ``assign_add`` would make a new tensor and copy it back."""
+    tensors = None
+    if _fast.state_tensors is not None:
+        tensors = _fast.state_tensors(total) if count_variable is None else \
+            _fast.state_tensors(total, count_variable)
+    if tensors is None:
+        total.assign_add(ops.sum(values))
+        if count_variable is not None:
+            count_variable.assign_add(count)  # a Python int: no tensor made for it
+        return
+    tensors[0].add_(values.detach().sum())
+    if count_variable is not None:
+        tensors[1].add_(count)
+
+
 class Sum(Metric):
     """The (weighted) sum of the values seen.
 
@@ -65,6 +101,11 @@ class Sum(Metric):
         self.total = self.add_variable((), "zeros", name="total")
 
     def update_state(self, values, sample_weight=None) -> None:
+        plain = None if sample_weight is not None else _unweighted_samples(
+            values, ops.sum, self.dtype)
+        if plain is not None:
+            _add_samples(self.total, plain[0])
+            return
         values, _ = reduce_to_samplewise_values(values, sample_weight, ops.sum, self.dtype)
         self.total.assign_add(ops.sum(values))
 
@@ -92,6 +133,11 @@ class Mean(Metric):
         self.count = self.add_variable((), "zeros", name="count")
 
     def update_state(self, values, sample_weight=None) -> None:
+        plain = None if sample_weight is not None else _unweighted_samples(
+            values, ops.mean, self.dtype)
+        if plain is not None:  # the count is the batch size
+            _add_samples(self.total, plain[0], plain[1], self.count)
+            return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, ops.mean, self.dtype)
         self.total.assign_add(ops.sum(values))
@@ -104,7 +150,12 @@ class Mean(Metric):
         self.count.assign_add(ops.cast(count, self.dtype))
 
     def result(self):
-        return ops.divide_no_nan(self.total.value, self.count.value)
+        total, count = self.total.value, self.count.value
+        if _fast.divide_no_nan is not None:
+            value = _fast.divide_no_nan(total, count)
+            if value is not None:
+                return value
+        return ops.divide_no_nan(total, count)
 
 
 class MeanMetricWrapper(Mean):

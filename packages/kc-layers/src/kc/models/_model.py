@@ -358,7 +358,7 @@ class Model(Layer):
         whenever a layer or a metric is tracked or untracked anywhere) is unchanged; without
         that counter every call walks.
         """
-        version = getattr(_tracking, "VERSION", None)
+        version = _tracking.__dict__.get("VERSION")  # (getattr with a default is slower)
         cache = self.__dict__.get("_kc_layer_metrics_cache")
         if cache is not None and version is not None and cache[0] == version:
             return cache[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from kc.optimizers import _torch_fused
+from kc.optimizers import _tf_fused, _torch_fused
 from kc.optimizers._base import Optimizer, one_minus_power, shared_options
 
 
@@ -65,27 +65,72 @@ class Adam(Optimizer):
         variable.assign_sub(m * alpha / (ops.sqrt(v) + self.epsilon))
 
     def _update_all(self, grads, variables, learning_rate):
-        if not _torch_fused.usable():
-            return super()._update_all(grads, variables, learning_rate)
+        ms = [self._slot("momentum", v) for v in variables]
+        vs = [self._slot("velocity", v) for v in variables]
+        hats = [self._slot("velocity_hat", v) for v in variables] if self.amsgrad else []
+        if _torch_fused.usable():
+            return self._torch_update(grads, variables, ms, vs, hats, learning_rate)
+        if _tf_fused.usable(variables, ms, vs, hats):
+            return self._tf_update(grads, variables, ms, vs, hats, learning_rate)
+        return super()._update_all(grads, variables, learning_rate)
+
+    def _alpha(self, learning_rate, dtype):
+        """``lr * sqrt(1 - b2^t) / (1 - b1^t)`` as a tensor of ``dtype``."""
+        from kc import ops
+
+        t = _step(self, dtype)
+        return ops.cast(learning_rate, dtype) * ops.sqrt(one_minus_power(self.beta_2, t)) / (
+            one_minus_power(self.beta_1, t))
+
+    def _torch_update(self, grads, variables, ms, vs, hats, learning_rate):
+        # In place with torch._foreach_*: the only per-step allocation is sqrt(v) (as
+        # torch.optim.Adam(foreach=True)); on an accelerator the step size stays a device
+        # scalar (no host sync per step).
         import torch
 
-        t = _torch_fused.scalar(self.iterations) + 1
-        lr = _torch_fused.scalar(learning_rate)
-        alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
         params = _torch_fused.values(variables)
-        ms = [self._slot("momentum", v).value for v in variables]
-        vs = [self._slot("velocity", v).value for v in variables]
+        ms, vs = _torch_fused.values(ms), _torch_fused.values(vs)
+        on_cpu = params[0].device.type == "cpu"
         with torch.no_grad():
             torch._foreach_lerp_(ms, grads, 1 - self.beta_1)
             torch._foreach_mul_(vs, self.beta_2)
             torch._foreach_addcmul_(vs, grads, grads, 1 - self.beta_2)
-            if self.amsgrad:
-                hats = [self._slot("velocity_hat", v).value for v in variables]
+            if hats:
+                hats = _torch_fused.values(hats)
                 torch._foreach_maximum_(hats, vs)
                 vs = hats
             denom = torch._foreach_sqrt(vs)
             torch._foreach_add_(denom, self.epsilon)
-            torch._foreach_addcdiv_(params, ms, denom, -alpha)
+            if on_cpu:
+                t = _torch_fused.scalar(self.iterations) + 1
+                lr = _torch_fused.scalar(learning_rate)
+                alpha = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+                torch._foreach_addcdiv_(params, ms, denom, -alpha)
+            else:
+                torch._foreach_div_(denom, -self._alpha(learning_rate, "float32"))
+                torch._foreach_addcdiv_(params, ms, denom)
+
+    def _tf_update(self, grads, variables, ms, vs, hats, learning_rate):
+        # One fused kernel per variable. With beta powers 0 the kernel's step size is
+        # its `lr` argument, which gets kc's bias-corrected alpha.
+        import tensorflow as tf
+
+        scalars = {}
+        for i, (g, v) in enumerate(zip(grads, variables)):
+            dtype = v.dtype
+            if dtype not in scalars:
+                native = tf.as_dtype(dtype)
+                scalars[dtype] = dict(
+                    beta1_power=tf.zeros((), native), beta2_power=tf.zeros((), native),
+                    lr=self._alpha(learning_rate, dtype),
+                    beta1=tf.constant(self.beta_1, native), beta2=tf.constant(self.beta_2, native),
+                    epsilon=tf.constant(self.epsilon, native))
+            common = dict(var=_tf_fused.handle(v), m=_tf_fused.handle(ms[i]),
+                          v=_tf_fused.handle(vs[i]), grad=g, **scalars[dtype])
+            if hats:
+                tf.raw_ops.ResourceApplyAdamWithAmsgrad(vhat=_tf_fused.handle(hats[i]), **common)
+            else:
+                tf.raw_ops.ResourceApplyAdam(**common)
 
     def get_config(self):
         config = super().get_config()

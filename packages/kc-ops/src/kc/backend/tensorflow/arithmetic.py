@@ -13,7 +13,12 @@ import math
 import tensorflow as tf
 from tensorflow.python.ops import gen_math_ops
 
-from kc.backend.tensorflow.core import convert_to_tensor, promote, to_native_dtype
+from kc.backend.tensorflow.core import (
+    convert_to_tensor,
+    promote,
+    reading_variables,
+    to_native_dtype,
+)
 from kc.ops._rules import binary_dtype, clip_dtypes, ldexp_dtype, reraise_broadcast
 
 _SCALARS = (bool, int, float, complex)
@@ -348,11 +353,11 @@ def clip(x, x_min, x_max):
 
 # Fast paths take the kernels directly (tf.add & co. spend ~2x the kernel call in Python);
 # the same kernels those functions call for these dtypes.
-add.native = gen_math_ops.add_v2
+add.native = reading_variables(gen_math_ops.add_v2)
 add.native_dtypes = _NUMBERS
-subtract.native = gen_math_ops.sub
+subtract.native = reading_variables(gen_math_ops.sub)
 subtract.native_dtypes = _NUMBERS
-multiply.native = gen_math_ops.mul
+multiply.native = reading_variables(gen_math_ops.mul)
 multiply.native_dtypes = _NUMBERS
-divide.native = true_divide.native = gen_math_ops.real_div
+divide.native = true_divide.native = reading_variables(gen_math_ops.real_div)
 divide.native_dtypes = true_divide.native_dtypes = _FLOATS

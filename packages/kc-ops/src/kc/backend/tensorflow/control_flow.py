@@ -45,10 +45,12 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def fori_loop(lower, upper, body_fun, init_val):
+    static = isinstance(lower, int) and isinstance(upper, int)
     _, val = tf.while_loop(
         lambda i, v: i < upper,
         lambda i, v: (i + 1, _like(body_fun(i, v), v)),
         (tf.cast(convert_to_tensor(lower), tf.int32), _tensors(init_val)),
+        maximum_iterations=max(upper - lower, 0) if static else None,  # for XLA gradients
     )
     return val
 
@@ -94,7 +96,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         arrays = [a.write(position(i), tf.cast(leaves[j], a.dtype)) for a, j in zip(arrays, slots)]
         return i + 1, _like(new_carry, carry), arrays
 
-    _, carry, arrays = tf.while_loop(lambda i, c, a: i < n, body, (tf.constant(1), carry, arrays))
+    # maximum_iterations bounds the loop for XLA: its gradient (the TensorArrays that keep each
+    # step's values for the backward pass) cannot be compiled without it.
+    _, carry, arrays = tf.while_loop(lambda i, c, a: i < n, body, (tf.constant(1), carry, arrays),
+                                     maximum_iterations=n - 1)
     stacked = dict(zip(slots, (a.stack() for a in arrays)))
     return carry, tree.pack_sequence_as(y0, [stacked.get(i) for i in range(len(y_leaves))])
 

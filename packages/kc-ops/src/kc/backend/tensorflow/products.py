@@ -6,7 +6,12 @@ import tensorflow as tf
 from tensorflow.python.ops import gen_math_ops
 
 from kc import dtypes
-from kc.backend.tensorflow.core import convert_to_tensor, promote, to_native_dtype
+from kc.backend.tensorflow.core import (
+    convert_to_tensor,
+    promote,
+    reading_variables,
+    to_native_dtype,
+)
 from kc.ops._rules import matmul_dtype
 
 
@@ -29,7 +34,7 @@ def _matmul_native(x1, x2):
     return _matmul_same_dtype(x1, x2)
 
 
-matmul.native = _matmul_native
+matmul.native = reading_variables(_matmul_native)
 matmul.native_dtypes = (tf.float32, tf.float64, tf.float16, tf.bfloat16)
 
 

@@ -8,8 +8,6 @@
 from __future__ import annotations
 
 import tensorflow as tf
-from tensorflow.python.eager import context, record
-from tensorflow.python.ops import gen_resource_variable_ops, resource_variable_ops
 
 from kc.backend.common import variables
 from kc.backend.tensorflow import core
@@ -26,8 +24,6 @@ _SYNCHRONIZATION = {
     "on_read": tf.VariableSynchronization.ON_READ,
     "on_write": tf.VariableSynchronization.ON_WRITE,
 }
-
-_RESOURCE = resource_variable_ops.ResourceVariable
 
 
 class Variable(variables.Variable):
@@ -49,14 +45,7 @@ class Variable(variables.Variable):
         )
 
     def _read(self):
-        value = self._value
-        if type(value) is _RESOURCE and context.executing_eagerly():
-            # Eager: read the value here, as tf.Variable.value() does (the tape still sees
-            # the access), at about half its Python cost; ops then take a plain tensor.
-            if record.could_possibly_record():
-                resource_variable_ops.variable_accessed(value)
-            return gen_resource_variable_ops.read_variable_op(value.handle, value.dtype)
-        return value
+        return self._value  # a tf.Variable, as Keras 3 (ops read it; see core.read_resource)
 
     def _write(self, value) -> None:
         self._value.assign(value)
