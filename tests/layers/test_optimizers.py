@@ -516,9 +516,16 @@ def test_legacy_optimizers_raise_import_error_naming_the_supported_one():
 
 
 @pytest.mark.skipif(BACKEND not in ("tensorflow", "torch"), reason="fused stateful kernels")
-@pytest.mark.parametrize("amsgrad", [False, True])
-def test_fused_adam_in_compiled_step_matches_reference(amsgrad):
-    # tensorflow: ResourceApplyAdam* kernels inside tf.function; torch: torch._foreach_*.
+@pytest.mark.parametrize("amsgrad,device_scalars", [(False, False), (True, False), (False, True)])
+def test_fused_adam_in_compiled_step_matches_reference(amsgrad, device_scalars, monkeypatch):
+    # tensorflow: ResourceApplyAdam* kernels inside tf.function; torch: torch._foreach_*,
+    # with the step size as a Python float (CPU) or a device tensor (accelerators: no sync).
+    if device_scalars:
+        if BACKEND != "torch":
+            pytest.skip("torch only")
+        from kc.optimizers import _torch_fused
+
+        monkeypatch.setattr(_torch_fused, "host_scalars", lambda params: False)
     variables = _variables()
     opt = O.Adam(0.1, amsgrad=amsgrad)
     opt.build(variables)

@@ -90,7 +90,7 @@ class Adam(Optimizer):
 
         params = _torch_fused.values(variables)
         ms, vs = _torch_fused.values(ms), _torch_fused.values(vs)
-        on_cpu = params[0].device.type == "cpu"
+        on_cpu = _torch_fused.host_scalars(params)
         with torch.no_grad():
             torch._foreach_lerp_(ms, grads, 1 - self.beta_1)
             torch._foreach_mul_(vs, self.beta_2)

@@ -25,3 +25,9 @@ def scalar(x) -> float:
 
 def values(variables):
     return [v.value for v in variables]
+
+
+def host_scalars(params) -> bool:
+    """True when step sizes may be Python floats (parameters on the CPU: reading a scalar
+    costs nothing); on an accelerator they stay device tensors so a step never syncs."""
+    return params[0].device.type == "cpu"
