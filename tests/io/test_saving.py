@@ -388,3 +388,39 @@ def test_overwrite_false_asks(tmp_path, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.load_weights(str(path))
+
+
+def test_load_model_draws_no_initial_values_it_then_overwrites(tmp_path):
+    calls = []
+
+    @kc.saving.register_keras_serializable(package="kc_test_deferred")
+    class CountingOnes(kc.initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            calls.append(shape)
+            return kc.ops.ones(shape, dtype=dtype)
+
+    model = kc.Sequential([kc.Input((3,)), kc.layers.Dense(2, kernel_initializer=CountingOnes())])
+    model.set_weights([np.arange(6, dtype="float32").reshape(3, 2), np.ones(2, "float32")])
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    calls.clear()
+    loaded = kc.saving.load_model(path)
+    assert calls == []  # the kernel came from the file; its initializer never ran
+    for got, want in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_deferred_initialization_runs_the_initializers_of_unassigned_variables():
+    from kc.backend.common.variables import deferred_initialization, initialize_pending
+
+    with deferred_initialization() as pending:
+        a = kc.Variable(kc.initializers.Constant(3.0), shape=(2,))
+        b = kc.Variable(kc.initializers.Constant(4.0), shape=(2,))
+    np.testing.assert_array_equal(kc.ops.convert_to_numpy(a.value), [0.0, 0.0])
+    c = kc.Variable(kc.initializers.Constant(5.0), shape=(1,))  # outside: initialized at once
+    a.assign([1.0, 2.0])
+    initialize_pending(pending)
+    np.testing.assert_array_equal(a.numpy(), [1.0, 2.0])  # assigned: kept
+    np.testing.assert_array_equal(b.numpy(), [4.0, 4.0])  # never assigned: its initializer ran
+    np.testing.assert_array_equal(c.numpy(), [5.0])
+    assert len(pending) == 2

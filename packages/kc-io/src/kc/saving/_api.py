@@ -23,6 +23,7 @@ import warnings
 
 import h5py
 
+from kc.backend.common.variables import deferred_initialization, initialize_pending
 from kc.saving import _archive, _shards
 from kc.saving._atomic import atomic_path, confirm_overwrite
 from kc.saving._h5 import read_groups, write_model_state
@@ -139,7 +140,9 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
                              f"{type(config).__name__}.")
         if not compile:
             config = {k: v for k, v in config.items() if k != "compile_config"}
-        with SafeModeScope(safe_mode), custom_object_scope(custom_objects or {}):
+        # Initial values are drawn only for variables the file leaves unset.
+        with SafeModeScope(safe_mode), custom_object_scope(custom_objects or {}), \
+                deferred_initialization() as pending:
             model = deserialize_keras_object(config, custom_objects=custom_objects,
                                              safe_mode=safe_mode)
         with archive.open_weights() as f:
@@ -152,6 +155,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
                        assets_dir=os.path.join(assets_dir, _archive.ASSETS) if has_assets else None)
         finally:
             shutil.rmtree(assets_dir, ignore_errors=True)
+    initialize_pending(pending)
     return model
 
 

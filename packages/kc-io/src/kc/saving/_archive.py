@@ -17,6 +17,8 @@ import zipfile
 
 import h5py
 
+from kc.saving._zipwriter import HDF5_ALIGNMENT
+
 CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
@@ -162,7 +164,11 @@ class ArchiveReader:
                 return h5py.File(os.path.join(self.filepath, WEIGHTS), "r")
             info = self._zip.getinfo(WEIGHTS)
             if info.compress_type == zipfile.ZIP_STORED:
-                fileobj = _MemberFile(self.filepath, _data_offset(self.filepath, info), info.file_size)
+                offset = _data_offset(self.filepath, info)
+                if offset == HDF5_ALIGNMENT and info.header_offset == 0:
+                    # kc's layout: HDF5 finds this member's superblock at 512 by itself.
+                    return h5py.File(self.filepath, "r")
+                fileobj = _MemberFile(self.filepath, offset, info.file_size)
             else:
                 fileobj = io.BytesIO(self._zip.read(WEIGHTS))
             return h5py.File(fileobj, "r")
@@ -218,10 +224,10 @@ def write_archive(path: str, config: dict, fill_weights, assets_dir: str | None,
 
     try:
         with StoredZipWriter(path) as zf:
+            with zf.h5_member(WEIGHTS) as f:  # first: its data at offset 512 (see _zipwriter)
+                fill_weights(f)
             zf.add(METADATA, metadata_text)
             zf.add(CONFIG, config_text)
-            with zf.h5_member(WEIGHTS) as f:
-                fill_weights(f)
             for full, rel in asset_files:
                 with open(full, "rb") as src:
                     zf.add(rel, src.read())

@@ -24,9 +24,7 @@ class WriteStore:
         self._group = group
 
     def __setitem__(self, key, value) -> None:
-        from kc import backend
-
-        array = np.asarray(value if isinstance(value, np.ndarray) else backend.convert_to_numpy(value))
+        array = host_array(value)
         if array.dtype.name == "bfloat16":
             dataset = self._group.create_dataset(str(key), data=array.view(np.dtype("V2")))
             dataset.attrs["dtype"] = "bfloat16"
@@ -66,6 +64,26 @@ class ReadStore:
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+def host_array(value) -> np.ndarray:
+    """`value` (a variable, tensor or array) as a NumPy array to write out at once.
+
+    A variable held in host memory (numpy, torch on CPU) is viewed, not copied: the
+    writer reads it before anything can change it.
+    """
+    from kc import backend
+
+    if isinstance(value, backend.Variable):
+        value = value.value
+    if isinstance(value, np.ndarray):
+        return value
+    if type(value).__module__.startswith("torch"):
+        import torch
+
+        if value.device.type == "cpu" and value.dtype != torch.bfloat16:
+            return value.detach().numpy()
+    return np.asarray(backend.convert_to_numpy(value))
 
 
 def _read_dataset(dataset) -> np.ndarray:

@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 
 from kc.saving._atomic import atomic_path
-from kc.saving._h5 import WriteStore, _read_dataset
+from kc.saving._h5 import WriteStore, _read_dataset, host_array
 from kc.saving._walk import join, saveables
 
 
@@ -78,11 +78,7 @@ class _Collect:
         self._writer, self._path, self._name, self._keys = writer, path, name, []
 
     def __setitem__(self, key, value) -> None:
-        from kc import backend
-
-        if not isinstance(value, np.ndarray):
-            value = backend.convert_to_numpy(value)
-        self._writer.write(self._path, self._name, str(key), value)
+        self._writer.write(self._path, self._name, str(key), host_array(value))
         self._keys.append(str(key))
 
     def keys(self):

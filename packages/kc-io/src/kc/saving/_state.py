@@ -103,8 +103,8 @@ def load_state(model, groups: dict, filepath: str, skip_mismatch: bool = False,
                     raise ValueError(f"Cannot load {filepath!r}: {_describe(obj, path)} failed to "
                                      f"load its variables: {e}") from e
                 warnings.warn(f"Skipping loading weights of {_describe(obj, path)}: {e}", stacklevel=3)
-        for variable, value in staged:
-            variable.assign(value)
+        for variable, value in staged:  # fresh arrays read for this load: no copy needed
+            variable._kc_take(value)
         if assets_dir is not None:
             _load_assets(model, assets_dir)
     except BaseException:

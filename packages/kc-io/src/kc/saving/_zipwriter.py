@@ -4,6 +4,11 @@
 through `zipfile` means building the whole weights file in memory and copying it.
 Here h5py writes straight into the archive (through a file object that shifts
 offsets past the member's local header); the header is filled in afterwards.
+The member's CRC is built from the large writes as they pass (combined with
+`crc32_combine`), so the weights are never read back. The HDF5 member's data
+starts at a power of two (512 when it is the first member; the local header's
+extra field pads it, as zipalign does): HDF5 looks for its superblock at 0, 512,
+1024, ..., so h5py can open the archive itself and read the weights in place.
 The result is an ordinary zip (members stored, as Keras 3.15 writes them).
 
 Example:
@@ -19,11 +24,15 @@ import contextlib
 import datetime
 import io
 import struct
-import zlib
 
 import h5py
 
+from kc.saving._crc import crc32, crc32_combine
+
 _LIMIT = 0xFFFFFFFF - 1  # beyond this zip64 would be needed: the caller falls back to zipfile
+_LARGE = 1 << 20  # writes from this size on keep their CRC (smaller ones are read back)
+HDF5_ALIGNMENT = 512  # the first place after 0 where HDF5 looks for a superblock
+_PADDING_FIELD = 0xD935  # the extra-field id zipalign uses for padding
 
 
 class _OffsetFile(io.RawIOBase):
@@ -32,6 +41,7 @@ class _OffsetFile(io.RawIOBase):
     def __init__(self, f, offset: int):
         super().__init__()
         self._f, self._offset, self._pos, self.size = f, offset, 0, 0
+        self._segments = []  # [start, end, crc] of large writes not overwritten since
 
     def readable(self) -> bool:
         return True
@@ -59,14 +69,36 @@ class _OffsetFile(io.RawIOBase):
     def write(self, data) -> int:
         self._f.seek(self._offset + self._pos)
         n = self._f.write(data)
-        self._pos += n
-        self.size = max(self.size, self._pos)
+        start, end = self._pos, self._pos + n
+        self._segments = [s for s in self._segments if s[1] <= start or s[0] >= end]
+        if n >= _LARGE:
+            view = memoryview(data).cast("B")
+            self._segments.append((start, end, crc32(view[:n])))
+        self._pos = end
+        self.size = max(self.size, end)
         return n
 
     def truncate(self, size=None) -> int:
         size = self._pos if size is None else size
+        self._f.truncate(self._offset + size)
+        self._segments = [s for s in self._segments if s[1] <= size]
         self.size = size
         return size
+
+    def crc(self) -> int:
+        """The CRC-32 of the region: kept CRCs of large writes, the rest read back."""
+        value, pos = 0, 0
+        for start, end, segment_crc in sorted(self._segments) + [(self.size, self.size, 0)]:
+            self._f.seek(self._offset + pos)
+            while pos < start:
+                chunk = self._f.read(min(start - pos, 1 << 24))
+                if not chunk:
+                    raise OSError("the archive was truncated while it was written")
+                value = crc32(chunk, value)
+                pos += len(chunk)
+            value = crc32_combine(value, segment_crc, end - start)
+            pos = end
+        return value
 
     def flush(self) -> None:
         self._f.flush()
@@ -88,16 +120,16 @@ class StoredZipWriter:
             self._finish()
         self._f.close()
 
-    def _header(self, name: bytes, crc: int, size: int) -> bytes:
+    def _header(self, name: bytes, crc: int, size: int, extra: bytes = b"") -> bytes:
         return struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, self._time, self._date,
-                           crc, size, size, len(name), 0) + name
+                           crc, size, size, len(name), len(extra)) + name + extra
 
     def add(self, name: str, data: bytes) -> None:
         if len(data) > _LIMIT:
             raise OverflowError("member too large for a non-zip64 archive")
         encoded = name.encode("utf-8")
         offset = self._f.seek(0, 2)
-        crc = zlib.crc32(data)
+        crc = crc32(data)
         self._f.write(self._header(encoded, crc, len(data)))
         self._f.write(data)
         self._entries.append((encoded, crc, len(data), offset))
@@ -106,23 +138,19 @@ class StoredZipWriter:
     def h5_member(self, name: str):
         encoded = name.encode("utf-8")
         offset = self._f.seek(0, 2)
-        data_start = offset + 30 + len(encoded)
+        header_end = offset + 30 + len(encoded) + 4  # + the padding extra field's own header
+        data_start = max(HDF5_ALIGNMENT, 1 << (header_end - 1).bit_length())
+        padding = data_start - header_end
+        extra = struct.pack("<2H", _PADDING_FIELD, padding) + b"\0" * padding
         region = _OffsetFile(self._f, data_start)
         with h5py.File(region, "w") as h5:
             yield h5
         size = region.size
         if size > _LIMIT:
             raise OverflowError("member too large for a non-zip64 archive")
-        crc, remaining = 0, size
-        self._f.seek(data_start)
-        while remaining:
-            chunk = self._f.read(min(remaining, 1 << 24))
-            if not chunk:
-                raise OSError("the archive was truncated while it was written")
-            crc = zlib.crc32(chunk, crc)
-            remaining -= len(chunk)
+        crc = region.crc()
         self._f.seek(offset)
-        self._f.write(self._header(encoded, crc, size))
+        self._f.write(self._header(encoded, crc, size, extra))
         self._f.seek(data_start + size)
         self._f.truncate()
         self._entries.append((encoded, crc, size, offset))

@@ -576,7 +576,7 @@ class Optimizer:
 
     def save_own_variables(self, store) -> None:
         for i, v in enumerate(self._variables):
-            store[str(i)] = v.numpy()
+            store[str(i)] = v
 
     def load_own_variables(self, store) -> None:
         if len(store.keys()) != len(self._variables):

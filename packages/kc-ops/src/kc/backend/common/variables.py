@@ -13,6 +13,9 @@ validation, stateless reads and writes, operators. Each backend subclasses
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from kc import config, dtypes
 from kc.backend.common import scopes
 from kc.backend.common.naming import auto_name
@@ -37,6 +40,40 @@ def _check_name(name) -> str:
     if not isinstance(name, str) or "/" in name:
         raise ValueError(f"Variable: name must be a str without '/', got {name!r}.")
     return name
+
+
+_deferral = threading.local()
+
+
+@contextlib.contextmanager
+def deferred_initialization():
+    """Variables made inside start as zeros and keep their callable initializer for later.
+
+    For a load that overwrites every variable: drawing 100 MB of random initial
+    values only to replace them costs more than reading the file. Yields the
+    list of ``(variable, initializer)`` made; pass it to `initialize_pending`
+    afterwards, which runs the initializers of the variables never assigned.
+
+    Example:
+        >>> with deferred_initialization() as pending:
+        ...     model = make_model()
+        >>> load_weights_into(model)
+        >>> initialize_pending(pending)
+    """
+    previous = getattr(_deferral, "pending", None)
+    _deferral.pending = pending = []
+    try:
+        yield pending
+    finally:
+        _deferral.pending = previous
+
+
+def initialize_pending(pending: list) -> None:
+    """Run the deferred initializers of the variables that no `assign` has set since."""
+    for variable, initializer in pending:
+        if variable._kc_init_pending:
+            variable._kc_init_pending = False
+            variable._write(variable._convert(initializer(variable.shape, dtype=variable.dtype)))
 
 
 class Variable:
@@ -68,6 +105,8 @@ class Variable:
     are recorded in it, leaving the variable untouched.
     """
 
+    _kc_init_pending = False  # True while a deferred initializer (see above) has not run
+
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
                  aggregation="none", synchronization="auto", name=None, layout=None):
         self._name = _check_name(name)
@@ -93,7 +132,15 @@ class Variable:
                     f"({initializer!r})."
                 )
             self._dtype = dtypes.standardize_dtype(dtype or config.floatx())
-            value = self._convert(initializer(tuple(shape), dtype=self._dtype))
+            pending = getattr(_deferral, "pending", None)
+            if pending is not None:
+                import numpy as np
+
+                value = self._convert(np.zeros(tuple(shape), "float32"))
+                self._kc_init_pending = True
+                pending.append((self, initializer))
+            else:
+                value = self._convert(initializer(tuple(shape), dtype=self._dtype))
         else:
             self._dtype = None if dtype is None else dtypes.standardize_dtype(dtype)
             value = self._convert(initializer)
@@ -211,7 +258,25 @@ class Variable:
             scope.add_update((self, value))
         else:
             self._write(value)
+            if self._kc_init_pending:
+                self._kc_init_pending = False
         return value
+
+    def _kc_take(self, array) -> None:
+        """Set the value from a NumPy array that nobody else holds (fresh from a file).
+
+        Backends whose variables live in host memory keep the array's memory
+        instead of copying it; the others assign it.
+        """
+        self.assign(array)
+
+    def _kc_can_take(self, array) -> bool:
+        """Whether `array` can become this variable's storage as it is."""
+        import numpy as np
+
+        return (isinstance(array, np.ndarray) and array.shape == self._shape
+                and array.flags.c_contiguous and array.flags.writeable
+                and array.dtype.name == self._dtype and scopes.current("stateless") is None)
 
     def assign_add(self, value):
         """Add ``value`` to the variable; return the new value."""

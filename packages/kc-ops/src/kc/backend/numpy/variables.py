@@ -22,3 +22,9 @@ class Variable(variables.Variable):
 
     def _write(self, value) -> None:
         self._value = np.array(value)
+
+    def _kc_take(self, array) -> None:
+        if self._kc_can_take(array):
+            self._value, self._kc_init_pending = array, False
+        else:
+            self.assign(array)

@@ -47,6 +47,15 @@ class Variable(variables.Variable):
     def _snapshot(self):
         return self.value.detach().clone()
 
+    def _kc_take(self, array) -> None:
+        if (self._value.device.type == "cpu" and self._kc_can_take(array)
+                and array.dtype.name != "bfloat16"):  # torch cannot view ml_dtypes' bfloat16
+            tensor = torch.from_numpy(array)
+            if tensor.dtype == self._value.dtype:
+                self._value.data, self._kc_init_pending = tensor, False
+                return
+        self.assign(array)
+
     @variables.Variable.trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
