@@ -300,3 +300,32 @@ def test_add_weight_resolves_names_and_attaches_regularizer_and_constraint():
     assert_close(layer.losses[0], np.float32(0.01 * 2))
     with pytest.raises(ValueError, match="glorot_uniform"):
         layer.add_weight(shape=(1,), initializer="not_an_initializer")
+
+
+class _WithUnits(layers.Layer):
+    def __init__(self, units=1, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+_L2 = {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01},
+       "registered_name": None}
+
+
+@pytest.mark.parametrize("make, expected", [  # Keras 3: a subclass writes it only when set
+    (lambda: layers.Dense(3, activity_regularizer="l2"), _L2),
+    (lambda: layers.Dense(3), "absent"),
+    (lambda: layers.Flatten(activity_regularizer="l2"), _L2),
+    (lambda: _WithUnits(activity_regularizer="l2"), _L2),
+    (lambda: _WithUnits(), "absent"),
+    (lambda: layers.Layer(), None),  # the bare Layer always writes it
+])
+def test_activity_regularizer_in_config_and_round_trip(make, expected):
+    layer = make()
+    config = layer.get_config()
+    assert config.get("activity_regularizer", "absent") == expected
+    clone = type(layer).from_config(config)
+    assert type(clone.activity_regularizer) is type(layer.activity_regularizer)

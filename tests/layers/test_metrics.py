@@ -409,6 +409,22 @@ def test_iou_metrics(case, weighted):
     _check_reset(metric)
 
 
+@pytest.mark.parametrize("factory", [lambda: metrics.IoU(C, [0]), lambda: metrics.MeanIoU(C),
+                                     lambda: metrics.BinaryIoU(), lambda: metrics.OneHotMeanIoU(C)])
+def test_iou_default_dtype_is_keras_int(factory):
+    # Keras 3: "int" (int64 on tensorflow, int32 elsewhere) for the state and the config.
+    expected = "int64" if kc.config.backend() == "tensorflow" else "int32"
+    metric = factory()
+    assert metric.dtype == expected and metric.get_config()["dtype"] == expected
+    assert kc.backend.standardize_dtype(metric.variables[0].dtype) == expected
+    t, p = np.array([0, 1, 1]), np.array([0, 1, 0])
+    if isinstance(metric, metrics.OneHotMeanIoU):
+        t, p = np.eye(C)[t], np.eye(C)[p]
+    metric.update_state(t, p)
+    # each class present: IoU 1/2 (one hit, one miss); int scores threshold at 0.5 (BinaryIoU)
+    assert_close(metric.result(), 0.5, dtype="float32")
+
+
 # --- F-scores and R2 ---------------------------------------------------------------------------
 def r_fbeta(beta, average, threshold):
     def ref(t, p, w):

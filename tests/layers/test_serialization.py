@@ -548,3 +548,17 @@ def test_kc_saving_names_exist_in_keras():
     import kc.saving
 
     assert set(kc.saving.__all__) <= set(dir(keras_oracle().saving))
+
+
+@pytest.mark.parametrize("module", ["keras.src.backend.torch.optimizers.torch_adam",
+                                    "keras.src.backend.tensorflow.optimizers.tf_adam"])
+def test_keras_backend_optimizer_subclasses_resolve_to_kc_optimizers(module):
+    # Keras on torch/tf saves its optimizers as backend subclasses under these modules.
+    config = {"module": module, "class_name": "Adam", "registered_name": "Adam",
+              "config": {"learning_rate": 0.01}}
+    optimizer = kc.serialization.deserialize_keras_object(config)
+    assert type(optimizer) is kc.optimizers.Adam
+    assert float(kc.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="not a modeling module"):
+        kc.serialization.deserialize_keras_object(
+            {"module": "keras.src.backend.torch.core", "class_name": "Variable", "config": {}})

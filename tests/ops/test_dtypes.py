@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from kc_testing import keras_oracle
+from kc_testing import BACKEND, keras_oracle
 
 from kc import dtypes
 
@@ -67,7 +67,7 @@ RESULT_ROWS = [
     ((bool,), "bool"),
     ((complex,), "complex64"),  # complex is strong, not weak
     (("float16", complex), "complex64"),
-    (("int8", "int"), "int32"),  # the string "int" is strong int32
+    (("int8", "int"), "int64" if BACKEND == "tensorflow" else "int32"),  # "int" is strong (int64 on tf)
     (("string", "string"), "string"),
     (("string",), "string"),
     # Python values count as their types; arrays by their dtype.
@@ -208,7 +208,7 @@ STANDARDIZE_ROWS = [
     (float, "float32"),
     (complex, "complex64"),
     (str, "string"),
-    ("int", "int32"),
+    ("int", "int64" if BACKEND == "tensorflow" else "int32"),  # as Keras
     (np.float32, "float32"),
     (np.dtype("float64"), "float64"),
     (np.bool_, "bool"),

@@ -202,6 +202,24 @@ def test_model_dict_compile_values_and_names():
     assert all(float(to_numpy(v)) == 0.0 for v in model.metrics_variables)
 
 
+def test_loss_dict_order_sets_the_loss_trackers_order():
+    # Keras 3: "<output>_loss" trackers (metrics_names, evaluate's list) follow the order of
+    # the loss dict; the outputs stay sorted by name.
+    inputs = kc.Input((4,))
+    outputs = {name: layers.Dense(1, name=name, kernel_initializer=init)(inputs)
+               for name, init in (("c", "ones"), ("a", "zeros"), ("b", "ones"))}
+    model = kc.Model(inputs, outputs)
+    model.compile(loss={"b": "mse", "c": "mae", "a": "mse"},
+                  loss_weights={"a": 2.0, "b": 1.0, "c": 0.5})
+    x = np.ones((4, 4), "float32")
+    y = {"a": np.ones((4, 1), "float32"), "b": np.zeros((4, 1), "float32"),
+         "c": np.zeros((4, 1), "float32")}
+    result = model.evaluate(x, y, verbose=0)  # b: 4**2, c: 4, a: 1 (Keras: same list)
+    assert_close(np.array(result), np.array([16.0 + 0.5 * 4.0 + 2.0 * 1.0, 16.0, 4.0, 1.0]))
+    assert model.metrics_names == ["loss", "b_loss", "c_loss", "a_loss"]
+    assert model.output_names == ["a", "b", "c"]
+
+
 def test_model_output_names_subclassed_and_dict_outputs():
     class Sub(kc.Model):
         def __init__(self, as_dict):

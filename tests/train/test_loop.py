@@ -407,3 +407,23 @@ def test_resume_point_set_by_a_callback():
     assert rec.indices("train_begin") == [3, 4] + [0, 1, 2, 3, 4]
     assert model._initial_epoch is None and model._kc_initial_step is None
     assert model.fit(X, Y, batch_size=2, epochs=1, verbose=0, callbacks=[Recorder()]).epoch == [0]
+
+
+@pytest.mark.grad
+def test_validation_steps_start_the_validation_data_over_each_epoch():
+    seen = []
+
+    class Batches(kc.utils.PyDataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            seen.append(i)
+            return X[3 * i:3 * i + 3], Y[3 * i:3 * i + 3]
+
+    model = frozen(**EAGER)
+    history = model.fit(X, Y, batch_size=5, epochs=3, verbose=0, validation_data=Batches(),
+                        validation_steps=2)
+    assert seen == [0, 1] * 3  # Keras: every validation run sees batches 0 and 1
+    expected = float(np.mean(mse_per_sample(X[:6], Y[:6])))
+    close(history.history["val_loss"], [expected] * 3, rtol=1e-5)

@@ -109,7 +109,8 @@ PYTHON_DTYPES_MAP = {
     str: "string",
 }
 
-# Names accepted besides ALLOWED_DTYPES (Keras accepts the string "int").
+# Names accepted besides ALLOWED_DTYPES (Keras accepts the string "int": int64 on the
+# tensorflow backend, int32 elsewhere; see `_int_name`).
 _NAME_ALIASES = {"int": "int32"}
 
 _FLOAT_DTYPES = frozenset({"bfloat16", "float16", "float32", "float64"})
@@ -147,6 +148,19 @@ def _floatx():
     return _config.floatx()
 
 
+def _int_name():
+    """The dtype the name "int" stands for: "int64" on tensorflow, "int32" elsewhere (as Keras)."""
+    global _config
+    if _config is None:
+        try:
+            _config = importlib.import_module("kc.config")
+        except ModuleNotFoundError as e:
+            if e.name != "kc.config":
+                raise
+            return "int32"
+    return "int64" if _config.backend() == "tensorflow" else "int32"
+
+
 def _invalid(dtype):
     return ValueError(
         f"Invalid dtype: {dtype!r}. Expected one of: "
@@ -157,7 +171,7 @@ def _invalid(dtype):
 def _name_of(dtype):
     """Extracts a candidate dtype name from `dtype` (uncached)."""
     if isinstance(dtype, str):
-        return _NAME_ALIASES.get(dtype, dtype)
+        return _int_name() if dtype == "int" else _NAME_ALIASES.get(dtype, dtype)
     if type(dtype) is type and dtype in PYTHON_DTYPES_MAP:
         return PYTHON_DTYPES_MAP[dtype]
     if isinstance(dtype, np.dtype):
@@ -216,7 +230,7 @@ def standardize_dtype(dtype):
     name = _name_of(dtype)
     if name not in ALLOWED_DTYPES:
         raise _invalid(dtype)
-    if key is not None:
+    if key is not None and key != "int":  # ("int" follows the backend)
         _STANDARDIZED[key] = name
     return name
 

@@ -78,15 +78,33 @@ def host_array(value) -> np.ndarray:
         value = value.value
     if isinstance(value, np.ndarray):
         return value
-    if type(value).__module__.startswith("torch"):
+    module = type(value).__module__
+    if module.startswith("torch"):
         import torch
 
         if value.device.type == "cpu" and value.dtype != torch.bfloat16:
             return value.detach().numpy()
+    elif module.startswith("tensorflow") and hasattr(value, "read_value"):
+        tensor = value.read_value()
+        if "CPU" in tensor.device and hasattr(tensor, "_numpy"):
+            return np.asarray(tensor._numpy())  # a view of the CPU buffer (`.numpy()` copies)
     return np.asarray(backend.convert_to_numpy(value))
 
 
+def _aligned_empty(shape: tuple, dtype) -> np.ndarray:
+    """An uninitialized array whose data starts on a 64-byte boundary (TF takes such memory
+    without a copy; plain allocations are often only 16-byte aligned)."""
+    dtype = np.dtype(dtype)
+    raw = np.empty(int(np.prod(shape)) * dtype.itemsize + 64, np.uint8)
+    start = -raw.ctypes.data % 64
+    return raw[start:start + int(np.prod(shape)) * dtype.itemsize].view(dtype).reshape(shape)
+
+
 def _read_dataset(dataset) -> np.ndarray:
+    if dataset.ndim and dataset.size and dataset.dtype.kind in "fiucb" and not dataset.attrs:
+        value = _aligned_empty(dataset.shape, dataset.dtype)
+        dataset.read_direct(value)
+        return value
     value = dataset[()]
     if dataset.attrs.get("dtype") == "bfloat16":
         import ml_dtypes

@@ -71,7 +71,28 @@ def _check_seed(seed, where: str):
     )
 
 
-class RandomNormal(RandomInitializer):
+class _Normal(RandomInitializer):
+    """RandomNormal and TruncatedNormal: ``mean`` and ``stddev`` of the `kc.random` function
+    named ``_draw``."""
+
+    _draw = "normal"
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean = mean
+        self.stddev = stddev
+        super().__init__(seed=seed)
+
+    def __call__(self, shape, dtype=None):
+        where = type(self).__name__
+        return getattr(random, self._draw)(
+            standardize_shape(shape, where), mean=self.mean, stddev=self.stddev,
+            dtype=standardize_float_dtype(dtype, where), seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomNormal(_Normal):
     """Initializer drawing from a normal distribution.
 
     Args:
@@ -84,21 +105,10 @@ class RandomNormal(RandomInitializer):
         (2, 2)
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean = mean
-        self.stddev = stddev
-        super().__init__(seed=seed)
-
-    def __call__(self, shape, dtype=None):
-        where = type(self).__name__
-        return random.normal(standardize_shape(shape, where), mean=self.mean, stddev=self.stddev,
-                             dtype=standardize_float_dtype(dtype, where), seed=self.seed)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+    _draw = "normal"
 
 
-class TruncatedNormal(RandomInitializer):
+class TruncatedNormal(_Normal):
     """Initializer drawing from a normal distribution truncated to two standard deviations.
 
     Draws further than ``2 * stddev`` from ``mean`` are redrawn, so the values
@@ -115,19 +125,7 @@ class TruncatedNormal(RandomInitializer):
         (2, 2)
     """
 
-    def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean = mean
-        self.stddev = stddev
-        super().__init__(seed=seed)
-
-    def __call__(self, shape, dtype=None):
-        where = type(self).__name__
-        return random.truncated_normal(standardize_shape(shape, where), mean=self.mean,
-                                       stddev=self.stddev, dtype=standardize_float_dtype(dtype, where),
-                                       seed=self.seed)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+    _draw = "truncated_normal"
 
 
 class RandomUniform(RandomInitializer):
@@ -236,9 +234,32 @@ class VarianceScaling(RandomInitializer):
 
 
 class _PresetVarianceScaling(VarianceScaling):
-    """A VarianceScaling with fixed scale, mode and distribution (Glorot, He, LeCun)."""
+    """A VarianceScaling with fixed scale, mode and distribution (Glorot, He, LeCun).
+
+    A subclass sets ``_preset = (scale, mode, distribution)`` and a one-line docstring, which
+    gets the equivalent `VarianceScaling`, the arguments and an example appended.
+    """
 
     _preset: tuple = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_preset" not in vars(cls) or not cls.__doc__:  # a user's subclass, or python -OO
+            return
+        scale, mode, distribution = cls._preset
+        cls.__doc__ = f"""{cls.__doc__}
+
+    Same as ``VarianceScaling({scale}, "{mode}", "{distribution}")``.
+
+    Args:
+        seed: None, an int, or a `kc.random.SeedGenerator`.
+        input_axes: see `VarianceScaling`.
+        output_axes: see `VarianceScaling`.
+
+    Example:
+        >>> kc.initializers.{cls.__name__}(seed=1)((4, 8)).shape
+        (4, 8)
+    """
 
     def __init__(self, seed=None, input_axes=None, output_axes=None):
         scale, mode, distribution = self._preset
@@ -251,83 +272,36 @@ class _PresetVarianceScaling(VarianceScaling):
 
 
 class GlorotUniform(_PresetVarianceScaling):
-    """Glorot (Xavier) uniform: ``[-limit, limit]`` with ``limit = sqrt(6 / (fan_in + fan_out))``.
-
-    Same as ``VarianceScaling(1.0, "fan_avg", "uniform")``.
-
-    Args:
-        seed: None, an int, or a `kc.random.SeedGenerator`.
-        input_axes: see `VarianceScaling`.
-        output_axes: see `VarianceScaling`.
-
-    Example:
-        >>> kc.initializers.GlorotUniform(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """Glorot (Xavier) uniform: ``[-limit, limit]`` with ``limit = sqrt(6 / (fan_in + fan_out))``."""
 
     _preset = (1.0, "fan_avg", "uniform")
 
 
 class GlorotNormal(_PresetVarianceScaling):
-    """Glorot (Xavier) normal: truncated normal, ``stddev = sqrt(2 / (fan_in + fan_out))``.
-
-    Same as ``VarianceScaling(1.0, "fan_avg", "truncated_normal")``.
-
-    Example:
-        >>> kc.initializers.GlorotNormal(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """Glorot (Xavier) normal: truncated normal, ``stddev = sqrt(2 / (fan_in + fan_out))``."""
 
     _preset = (1.0, "fan_avg", "truncated_normal")
 
 
 class HeNormal(_PresetVarianceScaling):
-    """He normal: truncated normal with ``stddev = sqrt(2 / fan_in)``.
-
-    Same as ``VarianceScaling(2.0, "fan_in", "truncated_normal")``.
-
-    Example:
-        >>> kc.initializers.HeNormal(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """He normal: truncated normal with ``stddev = sqrt(2 / fan_in)``."""
 
     _preset = (2.0, "fan_in", "truncated_normal")
 
 
 class HeUniform(_PresetVarianceScaling):
-    """He uniform: ``[-limit, limit]`` with ``limit = sqrt(6 / fan_in)``.
-
-    Same as ``VarianceScaling(2.0, "fan_in", "uniform")``.
-
-    Example:
-        >>> kc.initializers.HeUniform(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """He uniform: ``[-limit, limit]`` with ``limit = sqrt(6 / fan_in)``."""
 
     _preset = (2.0, "fan_in", "uniform")
 
 
 class LecunNormal(_PresetVarianceScaling):
-    """LeCun normal: truncated normal with ``stddev = sqrt(1 / fan_in)``.
-
-    Same as ``VarianceScaling(1.0, "fan_in", "truncated_normal")``.
-
-    Example:
-        >>> kc.initializers.LecunNormal(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """LeCun normal: truncated normal with ``stddev = sqrt(1 / fan_in)``."""
 
     _preset = (1.0, "fan_in", "truncated_normal")
 
 
 class LecunUniform(_PresetVarianceScaling):
-    """LeCun uniform: ``[-limit, limit]`` with ``limit = sqrt(3 / fan_in)``.
-
-    Same as ``VarianceScaling(1.0, "fan_in", "uniform")``.
-
-    Example:
-        >>> kc.initializers.LecunUniform(seed=1)((4, 8)).shape
-        (4, 8)
-    """
+    """LeCun uniform: ``[-limit, limit]`` with ``limit = sqrt(3 / fan_in)``."""
 
     _preset = (1.0, "fan_in", "uniform")

@@ -8,9 +8,11 @@ Example:
 
 from __future__ import annotations
 
-from kc import activations, constraints, initializers, ops, regularizers
+from kc import activations, ops
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
+from kc.layers.core._lora import lora_config
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 
 
 class Dense(Layer):
@@ -46,12 +48,7 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "kernel", "bias")
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
@@ -65,14 +62,8 @@ class Dense(Layer):
                 f"Dense '{self.name}': the last dimension of the input must be known, "
                 f"got input shape {tuple(input_shape)}."
             )
-        self._kernel = self.add_weight(
-            name="kernel", shape=(input_dim, self.units), initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias", shape=(self.units,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self._kernel = add_weight_with_args(self, "kernel", (input_dim, self.units))
+        self.bias = add_weight_with_args(self, "bias", (self.units,)) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
         if self.lora_rank:
@@ -117,20 +108,12 @@ class Dense(Layer):
         return tuple(input_shape)[:-1] + (self.units,)
 
     def get_config(self) -> dict:
-        config = {
+        return {
             **super().get_config(),
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "kernel", "bias", activity=False),
             "quantization_config": None,
+            **lora_config(self),
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
-        return config

@@ -136,21 +136,47 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
     # Attribute tracking ------------------------------------------------------
     def __setattr__(self, name, value):
         if self.__dict__.get("_kc_setattr_tracking") and not name.startswith("_kc"):
-            old = self.__dict__.get(name)
+            old = self._kc_attribute(name)
             if old is not None and old is not value and _tracking.kind_of(old) is not None:
                 _tracking.untrack(self, old)
             value = _tracking.track(self, value, name)
+            held = self.__dict__.get("_kc_layer_attrs")
+            if getattr(type(value), "_kc_tracked_as", None) == "layer":
+                if held is None:
+                    held = self.__dict__["_kc_layer_attrs"] = set()
+                held.add(name)  # (see `_kc_attribute`)
+            elif held:
+                held.discard(name)
             self.__dict__["_kc_fast_dtype"] = None  # state changed: re-validate the fast path
             self.__dict__["_kc_settled"] = False
         self._kc_plain_setattr(name, value)
 
     def __delattr__(self, name):
-        value = self.__dict__.get(name)
+        value = self._kc_attribute(name)
         if value is not None and _tracking.kind_of(value) is not None:
             _tracking.untrack(self, value)
+            held = self.__dict__.get("_kc_layer_attrs")
+            if held and name in held:
+                held.discard(name)
+                if self._kc_attribute(name) is None:  # torch: unregistering removed the child
+                    return
         super().__delattr__(name)
 
+    def _kc_attribute(self, name):
+        """The attribute's current value or None. On torch a sublayer set as an attribute
+        lives in the module's ``_modules``, not in ``__dict__`` (``_kc_layer_attrs`` names
+        those attributes: ``_modules`` also holds layers that are no attribute)."""
+        d = self.__dict__
+        value = d.get(name)
+        if value is None:
+            held = d.get("_kc_layer_attrs")
+            if held and name in held:
+                modules = d.get("_modules")
+                value = modules.get(name) if modules else None
+        return value
+
     def _kc_track_one(self, kind: str, value, key) -> None:
+        _tracking.changed()
         if kind == "layer":
             if value is self:
                 return
@@ -172,6 +198,7 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
                 self._kc_metrics.append(value)
 
     def _kc_untrack_one(self, kind: str, value) -> None:
+        _tracking.changed()
         lists = {"layer": [self._kc_layers], "seed_generator": [self._kc_seed_generators],
                  "metric": [self._kc_metrics],
                  "variable": [self._kc_trainable_vars, self._kc_non_trainable_vars]}[kind]
@@ -532,16 +559,42 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
     def losses(self) -> list:
         """Losses added during the last call (this layer and sublayers) plus weight
         regularization penalties."""
+        layers = self._kc_flat_layers()
         losses = []
-        for layer in self._flatten_layers():
-            losses.extend(layer._kc_losses)
+        regularized = False
+        for layer in layers:
+            if layer._kc_losses:
+                losses.extend(layer._kc_losses)
+            if not regularized:
+                for v in layer._kc_trainable_vars:
+                    if v.regularizer is not None:
+                        regularized = True
+                        break
+                for v in layer._kc_non_trainable_vars:  # (a variable made trainable later)
+                    if v.regularizer is not None:
+                        regularized = True
+                        break
+        if not regularized:  # no penalty anywhere: skip the walk over the weights
+            return losses
         return losses + self._regularization_losses()
 
     def _clear_losses(self) -> None:
-        for layer in self._flatten_layers():
+        for layer in self._kc_flat_layers():
             layer._kc_losses.clear()
         if not _ctx.stack:
             _ctx.losses_pending = False
+
+    def _kc_flat_layers(self) -> list:
+        """``_flatten_layers()`` (this layer first, then every sublayer), cached while
+        `_tracking.VERSION` is unchanged (no layer tracked or untracked anything since).
+        Read it, never modify it."""
+        version = _tracking.VERSION
+        cache = self.__dict__.get("_kc_flat_cache")
+        if cache is not None and cache[0] == version and cache[1][0] is self:  # (not a copy's)
+            return cache[1]
+        layers = self._flatten_layers()
+        self.__dict__["_kc_flat_cache"] = (version, layers)
+        return layers
 
     def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list:
         out, seen = ([self] if include_self else []), {id(self)}
@@ -563,6 +616,10 @@ class Layer(BackendLayer, LayerStateMixin, Operation):
 
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": dtype_policies.serialize(self._dtype_policy)}
+        if self.activity_regularizer is not None:  # (a subclass writes it only when set)
+            from kc import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if _is_default(type(self).get_config, Layer.get_config):
             auto = self._kc_auto_config
             if auto is None:

@@ -119,7 +119,7 @@ class LayerStateMixin:
     @property
     def metrics_variables(self) -> list:
         out = []
-        for layer in self._flatten_layers():
+        for layer in self._kc_flat_layers():
             for metric in layer._kc_metrics:
                 out.extend(metric.variables)
         return out
@@ -127,7 +127,7 @@ class LayerStateMixin:
     @property
     def metrics(self) -> list:
         out = []
-        for layer in self._flatten_layers():
+        for layer in self._kc_flat_layers():
             out.extend(layer._kc_metrics)
         return out
 
@@ -165,7 +165,7 @@ class LayerStateMixin:
     def save_own_variables(self, store) -> None:
         """Write this layer's own variables to ``store`` under keys "0", "1", ..."""
         for i, v in enumerate(self._kc_trainable_vars + self._kc_non_trainable_vars):
-            store[str(i)] = v.numpy()
+            store[str(i)] = v
 
     def load_own_variables(self, store) -> None:
         """Read this layer's own variables back from a `save_own_variables` store."""

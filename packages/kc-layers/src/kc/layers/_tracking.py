@@ -20,6 +20,16 @@ from __future__ import annotations
 from kc.backend import Variable
 from kc.random import SeedGenerator
 
+# Bumped whenever any layer tracks or untracks a sublayer, variable, seed generator or
+# metric (`changed`). Caches of walks over the layer tree (``Model.metrics``) are keyed on it.
+VERSION = 0
+
+
+def changed() -> None:
+    """Note that some layer's tracked state changed (invalidates `VERSION`-keyed caches)."""
+    global VERSION
+    VERSION += 1
+
 
 def kind_of(value) -> str | None:
     """"layer", "variable", "seed_generator", "metric", "container" or None."""

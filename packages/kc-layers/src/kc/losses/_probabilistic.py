@@ -227,6 +227,14 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     return (1.0 - ops.power(p_y, q)) / q
 
 
+def _wrapper_args(args: dict, keys) -> dict:
+    """`LossFunctionWrapper` arguments from a built-in loss constructor's ``args`` (``locals()``):
+    reduction, name, dtype and, for its function, the arguments named in ``keys``. The loss
+    then keeps these as attributes too (``vars(self).update(self._fn_kwargs)``)."""
+    return {"reduction": args["reduction"], "name": args["name"], "dtype": args["dtype"],
+            **{key: args[key] for key in keys}}
+
+
 class BinaryCrossentropy(_BuiltinLoss):
     """Binary cross-entropy; `binary_crossentropy` as a `Loss`.
 
@@ -239,11 +247,8 @@ class BinaryCrossentropy(_BuiltinLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
-        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
+        super().__init__(binary_crossentropy, **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 
 
 class BinaryFocalCrossentropy(_BuiltinLoss):
@@ -260,15 +265,8 @@ class BinaryFocalCrossentropy(_BuiltinLoss):
     def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
                  label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
                  name="binary_focal_crossentropy", dtype=None):
-        super().__init__(binary_focal_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
+        super().__init__(binary_focal_crossentropy, **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 
 
 class CategoricalCrossentropy(_BuiltinLoss):
@@ -283,11 +281,8 @@ class CategoricalCrossentropy(_BuiltinLoss):
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
-        super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
+        super().__init__(categorical_crossentropy, **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 
 
 class CategoricalFocalCrossentropy(_BuiltinLoss):
@@ -303,14 +298,9 @@ class CategoricalFocalCrossentropy(_BuiltinLoss):
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction="sum_over_batch_size", name="categorical_focal_crossentropy",
                  dtype=None):
-        super().__init__(categorical_focal_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self.alpha = alpha
-        self.gamma = gamma
+        super().__init__(categorical_focal_crossentropy,
+                         **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 
 
 class SparseCategoricalCrossentropy(_BuiltinLoss):
@@ -329,12 +319,9 @@ class SparseCategoricalCrossentropy(_BuiltinLoss):
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
                  axis=-1, name="sparse_categorical_crossentropy", dtype=None):
-        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class,
-                         axis=axis)
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-        self.axis = axis
+        super().__init__(sparse_categorical_crossentropy,
+                         **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 
 
 class KLDivergence(_BuiltinLoss):
@@ -382,7 +369,7 @@ class CategoricalGeneralizedCrossEntropy(_BuiltinLoss):
                 f"CategoricalGeneralizedCrossEntropy: `q` must be in the open interval (0, 1), "
                 f"got q={q!r}."
             )
-        super().__init__(categorical_generalized_cross_entropy, reduction=reduction, name=name,
-                         dtype=dtype, q=q)
-        self.q = q
+        super().__init__(categorical_generalized_cross_entropy,
+                         **_wrapper_args(locals(), self._config_keys))
+        vars(self).update(self._fn_kwargs)
 

@@ -3,8 +3,8 @@
 ``total_confusion_matrix[i, j]`` holds the weight of samples of true class ``i``
 predicted as class ``j``. The IoU of class ``c`` is ``TP / (TP + FP + FN)``; a metric
 averages it over its target classes that occurred (non-zero denominator). As in Keras, the
-state dtype defaults to "int32" (sample weights are then cast to integers); the result is a
-float.
+state dtype defaults to "int" (int64 on tensorflow, int32 elsewhere; sample weights are then
+cast to integers); the result is a float.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kc.metrics._confusion import _error
 class _IoUBase(Metric):
     def __init__(self, num_classes: int, name: str | None = None, dtype=None, ignore_class=None,
                  sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1):
-        super().__init__(name=name, dtype=dtype or "int32")
+        super().__init__(name=name, dtype=dtype or dtypes.standardize_dtype("int"))
         if not isinstance(num_classes, int) or num_classes < 1:
             raise _error(self, f"`num_classes` must be a positive int, got {num_classes!r}.")
         self.num_classes = num_classes
@@ -83,7 +83,7 @@ class IoU(_IoUBase):
         num_classes: the number of classes.
         target_class_ids: the class ids whose IoUs are averaged.
         name: default "io_u" (made unique).
-        dtype: the confusion-matrix dtype (default "int32").
+        dtype: the confusion-matrix dtype (default "int": int64 on tensorflow, else int32).
         ignore_class: a class id of ``y_true`` left out (e.g. a void class).
         sparse_y_true: ``y_true`` holds class ids (else scores, argmax over ``axis``).
         sparse_y_pred: ``y_pred`` holds class ids (else scores, argmax over ``axis``).
@@ -143,7 +143,7 @@ class BinaryIoU(IoU):
         target_class_ids: which of (0, 1) to average over.
         threshold: the decision threshold on ``y_pred``.
         name: default "binary_io_u" (made unique).
-        dtype: the confusion-matrix dtype (default "int32").
+        dtype: the confusion-matrix dtype (default "int": int64 on tensorflow, else int32).
 
     Example:
         >>> kc.metrics.BinaryIoU(target_class_ids=[1])([0, 1, 1], [0.2, 0.7, 0.4])
@@ -159,6 +159,8 @@ class BinaryIoU(IoU):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         y_pred = ops.convert_to_tensor(y_pred)
+        if not dtypes.is_float_dtype(y_pred.dtype):  # int scores: compare with 0.5, not int(0.5)
+            y_pred = ops.cast(y_pred, kc_config.floatx())
         y_pred = ops.cast(ops.greater_equal(y_pred, ops.cast(self.threshold, y_pred.dtype)),
                           "int32")
         super().update_state(y_true, y_pred, sample_weight)

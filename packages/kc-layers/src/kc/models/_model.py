@@ -197,10 +197,8 @@ class Model(Layer):
             _map_structure_strings(metrics, _check_metric_name)
         if weighted_metrics is not None:
             _map_structure_strings(weighted_metrics, _check_metric_name)
-        if jit_compile == "auto":  # compiled steps where the backend compiles (as Keras)
-            from kc import config
-
-            jit_compile = config.backend() in ("jax", "tensorflow") and not run_eagerly
+        if jit_compile == "auto":
+            jit_compile = not run_eagerly and _auto_jit_compile()
         # Plain attributes: metric objects in these specs belong to CompileMetrics, and must
         # not also be tracked as the model's own metrics.
         self._kc_plain_setattr("_compile_config", {  # a .keras file's compile_config
@@ -355,20 +353,18 @@ class Model(Layer):
 
         Read on every training step (`get_metrics_result`): the walk over the layers is
         cached while the layers' tracking version (``kc.layers._tracking.VERSION``, bumped
-        whenever a layer or a metric is tracked or untracked anywhere) is unchanged; without
-        that counter every call walks.
+        whenever a layer, variable or metric is tracked or untracked anywhere) is unchanged.
         """
-        version = _tracking.__dict__.get("VERSION")  # (getattr with a default is slower)
+        version = _tracking.VERSION
         cache = self.__dict__.get("_kc_layer_metrics_cache")
-        if cache is not None and version is not None and cache[0] == version:
+        if cache is not None and cache[0] == version:
             return cache[1]
         out = []
-        for layer in self._flatten_layers():
+        for layer in self._kc_flat_layers():
             for metric in layer._kc_metrics:
                 if not any(metric is m for m in out):
                     out.append(metric)
-        if version is not None:
-            self.__dict__["_kc_layer_metrics_cache"] = (version, out)
+        self.__dict__["_kc_layer_metrics_cache"] = (version, out)
         return out
 
     @property
@@ -509,3 +505,18 @@ def _check_metric_name(name):
     from kc._lazy import require as _require
 
     return _require("kc.metrics", "kc-layers").get(name)
+
+
+def _auto_jit_compile() -> bool:
+    """What ``jit_compile="auto"`` means, as in Keras: XLA on jax; on tensorflow only
+    with an accelerator (XLA's CPU convolutions are slower than TF's own kernels)."""
+    from kc import config
+
+    backend = config.backend()
+    if backend == "jax":
+        return True
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+    return False

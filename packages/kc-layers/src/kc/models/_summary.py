@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 
 from kc import dtypes, tree
 from kc.layers import InputLayer, Layer
@@ -37,6 +36,41 @@ def _shape_text(value) -> str:
     return str(shapes[0]) if len(shapes) == 1 else str(shapes)
 
 
+def _built_shape_text(layer) -> str:
+    """Output shape of a layer called outside a graph (eagerly, e.g. inside a subclassed
+    model): computed from the input shapes it was built with; "?" when unknown."""
+    shapes = getattr(layer, "_kc_build_shapes", None)
+    if not shapes or not getattr(layer, "built", False):
+        return "?"
+    try:
+        out = layer.compute_output_shape(*shapes.values())
+    except Exception:  # noqa: BLE001 - a shape we cannot infer is shown as "?"
+        return "?"
+    if isinstance(out, tuple) and all(d is None or isinstance(d, int) for d in out):
+        return str(tuple(out))
+    flat = tree.flatten(out, is_leaf=lambda t: isinstance(t, tuple) and all(
+        d is None or isinstance(d, int) for d in t))
+    return str(flat[0]) if len(flat) == 1 else str(flat)
+
+
+def _wrap_cell(text: str, width: int) -> list[str]:
+    """Fill `text` into lines of `width` characters, breaking at spaces; a word longer
+    than the width is cut to ``width - 1`` characters followed by "…"."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return [ln if len(ln) <= width else ln[:max(width - 1, 0)] + "…" for ln in lines]
+
+
 def _class_name(op) -> str:
     public = getattr(op, "public", None)
     if public is not None:
@@ -59,11 +93,11 @@ def _rows(model, show_connections: bool):
     for op in ops:
         nodes = [n for n in op._inbound_nodes if node_ids is None or id(n) in node_ids]
         if isinstance(op, InputLayer):
-            out = op.output
+            shape = _shape_text(op.output)
         elif nodes:
-            out = nodes[0].outputs
+            shape = _shape_text(nodes[0].outputs)
         else:
-            out = None
+            shape = _built_shape_text(op)
         if isinstance(op, Layer):
             params = f"{op.count_params():,}" if op.built else "0 (unbuilt)"
         else:
@@ -76,10 +110,11 @@ def _rows(model, show_connections: bool):
                     connected.append(f"{src.name}[{node_index}][{tensor_index}]")
         rows.append({
             "name": f"{op.name} ({_class_name(op)})",
-            "shape": _shape_text(out) if out is not None else "?",
+            "shape": shape,
             "params": params,
             "connected": ", ".join(connected) or "-",
-            "trainable": ("Y" if op.trainable else "N") if isinstance(op, Layer) else "-",
+            "trainable": ("Y" if op.trainable else "N")
+            if isinstance(op, Layer) and op.built else "-",
         })
     return rows
 
@@ -108,8 +143,7 @@ def _is_sequential_like(model) -> bool:
 
 def _table(headers, rows, widths, align) -> list[str]:
     def cells(values):
-        wrapped = [textwrap.wrap(v, w - 2, break_long_words=True) or [""]
-                   for v, w in zip(values, widths)]
+        wrapped = [_wrap_cell(v, w - 2) for v, w in zip(values, widths)]
         height = max(len(c) for c in wrapped)
         lines = []
         for i in range(height):
@@ -183,9 +217,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     if optimizer is not None and getattr(optimizer, "built", False):
         count = _count(optimizer.variables)
         lines.append(f" Optimizer params: {count[0]:,} ({_format_size(count[1])})")
-    emit = print_fn or print
     if print_fn is None:
-        emit("\n".join(lines))
-    else:
-        for line in lines:
-            emit(line)
+        print("\n".join(lines))
+    else:  # as Keras: one call with the whole text, ending in a newline
+        print_fn("\n".join(lines) + "\n")

@@ -15,7 +15,31 @@ def _step(optimizer, dtype):
     return ops.cast(optimizer.iterations + 1, dtype)
 
 
-class Adam(Optimizer):
+class _Moments(Optimizer):
+    """What the Adam family shares: ``beta_1``, ``beta_2`` and ``epsilon`` (in the config) and
+    a "momentum" slot beside a second-moment slot per variable."""
+
+    def __init__(self, beta_1, beta_2, epsilon, **options):
+        super().__init__(**options)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _add_moment_slots(self, var_list, second: str) -> None:
+        """Slots "momentum" and ``second``, created in turn for each variable (m0, s0, m1, ...)."""
+        firsts, seconds = [], []
+        for v in var_list:
+            firsts.append(self.add_variable_from_reference(v, "momentum"))
+            seconds.append(self.add_variable_from_reference(v, second))
+        self._slots["momentum"], self._slots[second] = firsts, seconds
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
+        return config
+
+
+class Adam(_Moments):
     """Adam (Kingma & Ba, 2015), optionally AMSGrad.
 
     ``m = b1 m + (1-b1) g``, ``v = b2 v + (1-b2) g^2``,
@@ -31,21 +55,14 @@ class Adam(Optimizer):
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
-        super().__init__(**shared_options(locals()))
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        super().__init__(beta_1, beta_2, epsilon, **shared_options(locals()))
         self.amsgrad = amsgrad
 
     def build(self, var_list):
         if self.built:
             return
         super().build(var_list)
-        ms, vs = [], []
-        for v in var_list:
-            ms.append(self.add_variable_from_reference(v, "momentum"))
-            vs.append(self.add_variable_from_reference(v, "velocity"))
-        self._slots["momentum"], self._slots["velocity"] = ms, vs
+        self._add_moment_slots(var_list, "velocity")
         if self.amsgrad:
             self._add_slots(var_list, "velocity_hat")
 
@@ -133,10 +150,7 @@ class Adam(Optimizer):
                 tf.raw_ops.ResourceApplyAdam(**common)
 
     def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                       "amsgrad": self.amsgrad})
-        return config
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 class AdamW(Adam):
@@ -157,7 +171,7 @@ class AdamW(Adam):
                          **shared_options(locals()))
 
 
-class Adamax(Optimizer):
+class Adamax(_Moments):
     """Adamax, Adam with the infinity norm.
 
     ``m = b1 m + (1-b1) g``, ``u = max(b2 u, |g|)``,
@@ -171,20 +185,13 @@ class Adamax(Optimizer):
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,
                  loss_scale_factor=None, gradient_accumulation_steps=None, name=None, **kwargs):
-        super().__init__(**shared_options(locals()))
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        super().__init__(beta_1, beta_2, epsilon, **shared_options(locals()))
 
     def build(self, var_list):
         if self.built:
             return
         super().build(var_list)
-        ms, us = [], []
-        for v in var_list:
-            ms.append(self.add_variable_from_reference(v, "momentum"))
-            us.append(self.add_variable_from_reference(v, "norm"))
-        self._slots["momentum"], self._slots["norm"] = ms, us
+        self._add_moment_slots(var_list, "norm")
 
     def update_step(self, gradient, variable, learning_rate):
         from kc import ops
@@ -196,11 +203,6 @@ class Adamax(Optimizer):
         u.assign(ops.maximum(u * self.beta_2, ops.abs(gradient)))
         variable.assign_sub(
             learning_rate * m / (one_minus_power(self.beta_1, t) * (u + self.epsilon)))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config
 
 
 class Nadam(Adamax):
@@ -219,11 +221,7 @@ class Nadam(Adamax):
         if self.built:
             return
         Optimizer.build(self, var_list)
-        ms, vs = [], []
-        for v in var_list:
-            ms.append(self.add_variable_from_reference(v, "momentum"))
-            vs.append(self.add_variable_from_reference(v, "velocity"))
-        self._slots["momentum"], self._slots["velocity"] = ms, vs
+        self._add_moment_slots(var_list, "velocity")
         from kc import config
 
         dtype = var_list[0].dtype if var_list else config.floatx()
@@ -268,11 +266,7 @@ class Lamb(Adamax):
         if self.built:
             return
         Optimizer.build(self, var_list)
-        ms, vs = [], []
-        for v in var_list:
-            ms.append(self.add_variable_from_reference(v, "momentum"))
-            vs.append(self.add_variable_from_reference(v, "velocity"))
-        self._slots["momentum"], self._slots["velocity"] = ms, vs
+        self._add_moment_slots(var_list, "velocity")
 
     def update_step(self, gradient, variable, learning_rate):
         from kc import ops

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from kc.regularizers._regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
-from kc.serialization import deserialize_keras_object, serialize_keras_object
-from kc.serialization._registry import lookup_object
+from kc.serialization import serialize_keras_object
+from kc.serialization._registry import deserialize_family_object, get_family_object
 
 # The names Keras resolves (class names and their snake_case forms), plus `l1_l2`.
 ALL_OBJECTS: dict[str, type] = {
@@ -47,9 +46,8 @@ def deserialize(config: str | dict, custom_objects: dict | None = None) -> Regul
 
     kc raises ValueError for an unknown name (Keras 3 returns the string unchanged).
     """
-    if isinstance(config, str):
-        return _instance(_lookup(config, custom_objects, "kc.regularizers.deserialize"))
-    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=ALL_OBJECTS)
+    return deserialize_family_object(config, custom_objects, ALL_OBJECTS, "regularizer",
+                                     "kc.regularizers")
 
 
 def get(identifier: Any) -> Regularizer | None:
@@ -66,22 +64,5 @@ def get(identifier: Any) -> Regularizer | None:
         >>> kc.regularizers.get("l2")
         L2(l2=0.01)
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        return _instance(_lookup(identifier, None, "kc.regularizers.get"))
-    obj = deserialize(identifier) if isinstance(identifier, dict) else identifier
-    if callable(obj):
-        return _instance(obj)
-    raise ValueError(
-        f"kc.regularizers.get: could not interpret regularizer identifier {identifier!r}: "
-        f"expected None, a name ({', '.join(sorted(ALL_OBJECTS))}), a config dict or a callable."
-    )
+    return get_family_object(identifier, ALL_OBJECTS, "regularizer", "kc.regularizers")
 
-
-def _lookup(name: str, custom_objects: dict | None, where: str):
-    return lookup_object(name, ALL_OBJECTS, "regularizer", where, custom_objects)
-
-
-def _instance(obj):
-    return obj() if inspect.isclass(obj) else obj

@@ -325,7 +325,11 @@ def _from_kc(rest, module, name):
                 f"serializable class {name!r}."
             )
         return obj
-    if rest[0] == "src":  # Keras-internal paths, e.g. "keras.src.models.functional"
+    if rest[:2] == ["src", "backend"] and len(rest) > 3 and rest[3] == "optimizers":
+        # Keras on torch/tf saves its backend subclasses ("keras.src.backend.torch.optimizers.
+        # torch_adam.Adam"): the same optimizers as kc.optimizers.
+        candidates = ["kc.optimizers"]
+    elif rest[0] == "src":  # Keras-internal paths, e.g. "keras.src.models.functional"
         if len(rest) < 2 or rest[1] not in MODELING_MODULES:
             raise ValueError(f"Could not deserialize {where!r}: not a modeling module.")
         candidates = [f"kc.{rest[1]}"] + ([f"kc.{rest[1]}.{rest[2]}"] if len(rest) > 2 else [])

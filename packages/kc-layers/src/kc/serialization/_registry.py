@@ -200,3 +200,38 @@ def lookup_object(name: str, table: dict, kind: str, where: str, custom_objects:
             "in `custom_objects`."
         )
     return obj
+
+
+def deserialize_family_object(config, custom_objects: dict | None, table: dict, kind: str,
+                              family: str):
+    """`deserialize` of a family module such as kc.constraints (``family``) of ``kind``
+    "constraint": a config dict through `deserialize_keras_object`, a name through
+    `lookup_object` (a class found is instantiated with its defaults)."""
+    from kc.serialization._deserialize import deserialize_keras_object
+
+    if isinstance(config, str):
+        return _instance(lookup_object(config, table, kind, f"{family}.deserialize",
+                                       custom_objects))
+    return deserialize_keras_object(config, custom_objects=custom_objects, module_objects=table)
+
+
+def get_family_object(identifier, table: dict, kind: str, family: str):
+    """`get` of a family module such as kc.regularizers (``family``) of ``kind`` "regularizer":
+    None stays None, a name or config dict is deserialized, a class is instantiated, any other
+    callable is returned; anything else is a ValueError listing the valid names."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        return _instance(lookup_object(identifier, table, kind, f"{family}.get"))
+    obj = (deserialize_family_object(identifier, None, table, kind, family)
+           if isinstance(identifier, dict) else identifier)
+    if callable(obj):
+        return _instance(obj)
+    raise ValueError(
+        f"{family}.get: could not interpret {kind} identifier {identifier!r}: "
+        f"expected None, a name ({', '.join(sorted(table))}), a config dict or a callable."
+    )
+
+
+def _instance(obj):
+    return obj() if inspect.isclass(obj) else obj

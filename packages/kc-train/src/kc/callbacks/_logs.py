@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def pythonify_logs(logs) -> dict:
-    """A new dict of `logs` with nested dicts flattened, keys sorted, scalars as floats.
+    """A new dict of `logs` with nested dicts flattened, keys sorted, scalars as Python
+    floats (as Keras); the loops' `to_python_logs`.
 
     Values that are not scalars (e.g. predict's `"outputs"`) are kept as they are.
     Converting a backend scalar waits for the device: call it once per epoch, or
@@ -18,7 +19,7 @@ def pythonify_logs(logs) -> dict:
         if isinstance(value, dict):
             result.update(pythonify_logs(value))
             continue
-        if not isinstance(value, float):
+        if type(value) is not float:  # (NumPy float64 too)
             try:
                 value = float(value)
             except (TypeError, ValueError):

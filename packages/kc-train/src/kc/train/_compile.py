@@ -298,6 +298,11 @@ class CompileLoss:
                 continue
             loss, loss_name = _loss_object(spec, self.reduction, where)
             entries.append((i, loss, None if weight is None else float(weight), loss_name))
+        if isinstance(self._loss_spec, dict) and outputs.named:
+            # Keras 3 sums the losses and makes the "<output>_loss" trackers in the order of
+            # the user's loss dict, not of the outputs.
+            order = {name: k for k, name in enumerate(self._loss_spec)}
+            entries.sort(key=lambda entry: order[outputs.names[entry[0]]])
         self._outputs = outputs
         self._entries = entries
         self._trackers = []

@@ -15,6 +15,7 @@ them (`kc.callbacks.CallbackList` decides).
 from __future__ import annotations
 
 from kc.data import EpochIterator, train_validation_split, unpack_x_y_sample_weight
+from kc.data._epoch import _is_generator_adapter
 from kc.train._backends import get_trainer
 from kc.train._loop_utils import (
     check_validation_freq,
@@ -156,6 +157,8 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
                         batch_size=validation_batch_size or batch_size,
                         steps_per_epoch=validation_steps, shuffle=False,
                         steps_per_execution=steps_per_execution)
+                elif not _is_generator_adapter(val_iterator.data_adapter):
+                    val_iterator.reset()  # each validation starts the data over (as Keras)
                 trainer.end("train")
                 val_logs = _run_test_loop(model, trainer, val_iterator, callbacks)
                 trainer.begin("train")

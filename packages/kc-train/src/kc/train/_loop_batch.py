@@ -67,11 +67,18 @@ def _batch(where: str, x, y, sample_weight):
     return _to_backend((x, y, sample_weight))
 
 
-def _result(model, logs, return_dict: bool):
-    logs = to_python_logs(metrics_result_or_logs(model, logs))
-    if return_dict:
-        return logs
-    return flatten_metrics_in_order(model, logs)
+def _run_one(model, trainer, mode: str, function, data, return_dict: bool):
+    """One call of ``function`` on ``[data]`` with fresh metrics; the logs as Keras returns
+    them from ``*_on_batch`` (Python floats: a dict, or a list in `model.metrics` order)."""
+    trainer.begin(mode)
+    try:
+        trainer.reset_metrics()
+        logs = function([data])
+        trainer.sync_variables()
+        logs = to_python_logs(metrics_result_or_logs(model, logs))
+        return logs if return_dict else flatten_metrics_in_order(model, logs)
+    finally:
+        trainer.end(mode)
 
 
 def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -107,16 +114,7 @@ def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, retu
         sample_weight = class_weight_to_sample_weights(leaf_to_numpy(tree.flatten(y)[0]),
                                                        class_weight)
     data = _batch("train_on_batch", x, y, sample_weight)
-    train_function = model.make_train_function()
-    trainer.begin("train")
-    try:
-        trainer.reset_metrics()
-        logs = train_function([data])
-        trainer.sync_variables()
-        result = _result(model, logs, return_dict)
-    finally:
-        trainer.end("train")
-    return result
+    return _run_one(model, trainer, "train", model.make_train_function(), data, return_dict)
 
 
 def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
@@ -128,16 +126,7 @@ def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
     require_compiled(model, "test_on_batch")
     trainer = get_trainer(model)
     data = _batch("test_on_batch", x, y, sample_weight)
-    test_function = model.make_test_function()
-    trainer.begin("test")
-    try:
-        trainer.reset_metrics()
-        logs = test_function([data])
-        trainer.sync_variables()
-        result = _result(model, logs, return_dict)
-    finally:
-        trainer.end("test")
-    return result
+    return _run_one(model, trainer, "test", model.make_test_function(), data, return_dict)
 
 
 def predict_on_batch(model, x):

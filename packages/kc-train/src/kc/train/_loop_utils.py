@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kc import tree
+from kc.callbacks._logs import pythonify_logs as to_python_logs  # noqa: F401  (loops' name)
 
 
 def require_compiled(model, where: str) -> None:
@@ -55,28 +56,6 @@ def should_validate(epoch: int, validation_freq) -> bool:
     if isinstance(validation_freq, (list, tuple)):
         return epoch + 1 in validation_freq
     return (epoch + 1) % validation_freq == 0
-
-
-def to_python_logs(logs) -> dict:
-    """Logs as a new dict of Python floats: nested dicts flattened, keys sorted (as Keras).
-
-    Values that are not scalars are kept as they are.
-    """
-    out = {}
-    if not logs:
-        return out
-    for key in sorted(logs):
-        value = logs[key]
-        if isinstance(value, dict):
-            out.update(to_python_logs(value))
-            continue
-        if type(value) is not float:
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                pass
-        out[key] = value
-    return out
 
 
 def metrics_result_or_logs(model, logs):

@@ -19,11 +19,18 @@ def _where(layer) -> str:
 
 
 class _Elementwise(Layer):
-    """Shape-preserving layers that pass masks through."""
+    """Shape-preserving layers that pass masks through.
+
+    Those without weights are built from the start, as in Keras (so their config carries no
+    ``build_config``).
+    """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
+        self.built = not self._has_weights
+
+    _has_weights = False
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -131,6 +138,8 @@ class PReLU(_Elementwise):
         >>> kc.layers.PReLU(shared_axes=[1])(np.ones((2, 5, 3), "float32")).shape
         (2, 5, 3)
     """
+
+    _has_weights = True
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 
-from kc import constraints, initializers, ops, regularizers
-from kc.backend.common.masking import get_keras_mask
+from kc import ops
 from kc.layers._layer import Layer
-from kc.layers.attention._multi_head_attention import MultiHeadAttention, masked_softmax
-from kc.layers.core._einsum_dense import EinsumDense
+from kc.layers.attention._multi_head_attention import (
+    call_mask, einsum_projection, masked_softmax)
+from kc.layers.core._weight_args import set_weight_args, weight_args_config
 from kc.layers.regularization._dropout import Dropout, check_rate
 
 
@@ -77,25 +77,13 @@ class GroupedQueryAttention(Layer):
         self.use_bias = bool(use_bias)
         self.sliding_window = sliding_window
         self._flash_attention = flash_attention
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "kernel", "bias")
         self.use_gate = bool(use_gate)
         self.seed = seed
         self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(head_dim))
 
     def _dense(self, equation, output_shape, bias_axes, name, activation=None):
-        return EinsumDense(
-            equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None,
-            activation=activation,
-            kernel_initializer=MultiHeadAttention._clone(self.kernel_initializer),
-            bias_initializer=MultiHeadAttention._clone(self.bias_initializer),
-            kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
-            kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
-            dtype=self.dtype_policy, name=name)
+        return einsum_projection(self, equation, output_shape, bias_axes, name, activation)
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape
@@ -128,14 +116,8 @@ class GroupedQueryAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
-        if key is None:
-            key = value
-        query_mask = get_keras_mask(query) if query_mask is None else query_mask
-        value_mask = get_keras_mask(value) if value_mask is None else value_mask
-        if key_mask is None and key is not value:
-            key_mask = get_keras_mask(key)
-        attention_mask = MultiHeadAttention._compute_attention_mask(
-            self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        key, attention_mask = call_mask(self, query, value, key, query_mask, value_mask, key_mask,
+                                        attention_mask, use_causal_mask)
         q = self._query_dense(query)
         k = ops.repeat(self._key_dense(key), self.num_repeats, axis=2)
         v = ops.repeat(self._value_dense(value), self.num_repeats, axis=2)
@@ -183,13 +165,7 @@ class GroupedQueryAttention(Layer):
             "use_gate": self.use_gate,
             "sliding_window": self.sliding_window,
             "dropout": self.dropout,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "kernel", "bias"),
             "seed": self.seed,
         }
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import string
 
-from kc import constraints, initializers, ops, regularizers
+from kc import ops
 from kc.backend.common.masking import get_keras_mask
 from kc.layers._layer import Layer
 from kc.layers.attention._attention import causal_mask, large_negative
 from kc.layers.core._einsum_dense import EinsumDense
+from kc.layers.core._weight_args import set_weight_args, weight_args_config
 from kc.layers.regularization._dropout import Dropout, check_rate
 
 _LETTERS = string.ascii_lowercase
@@ -71,6 +72,26 @@ def window_mask(q_len, k_len, window, causal: bool):
     else:
         mask = ops.less(ops.abs(distance), window)
     return ops.expand_dims(mask, 0)
+
+
+def einsum_projection(layer, equation, output_shape, bias_axes, name, activation=None,
+                      private: bool = False) -> EinsumDense:
+    """An `EinsumDense` sub-layer of an attention ``layer``: its ``use_bias`` and weight
+    arguments (fresh copies of the initializers), its dtype policy. ``private``: the layer
+    keeps them as ``_use_bias``, ``_kernel_initializer``, ... (as `MultiHeadAttention`)."""
+    def arg(key):
+        return getattr(layer, f"_{key}" if private else key)
+
+    def fresh(initializer):
+        return initializer.__class__.from_config(initializer.get_config())
+
+    return EinsumDense(
+        equation, output_shape=output_shape, bias_axes=bias_axes if arg("use_bias") else None,
+        activation=activation, kernel_initializer=fresh(arg("kernel_initializer")),
+        bias_initializer=fresh(arg("bias_initializer")),
+        kernel_regularizer=arg("kernel_regularizer"), bias_regularizer=arg("bias_regularizer"),
+        kernel_constraint=arg("kernel_constraint"), bias_constraint=arg("bias_constraint"),
+        dtype=layer.dtype_policy, name=name)
 
 
 class MultiHeadAttention(Layer):
@@ -150,12 +171,7 @@ class MultiHeadAttention(Layer):
         self._attention_axes = attention_axes
         self._sliding_window = sliding_window
         self._flash_attention = flash_attention
-        self._kernel_initializer = initializers.get(kernel_initializer)
-        self._bias_initializer = initializers.get(bias_initializer)
-        self._kernel_regularizer = regularizers.get(kernel_regularizer)
-        self._bias_regularizer = regularizers.get(bias_regularizer)
-        self._kernel_constraint = constraints.get(kernel_constraint)
-        self._bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "kernel", "bias", private=True)
         self._use_gate = bool(use_gate)
         self.seed = seed
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(key_dim))
@@ -168,17 +184,8 @@ class MultiHeadAttention(Layer):
     attention_axes = property(lambda self: self._attention_axes)
 
     def _dense(self, equation, output_shape, bias_axes, name, activation=None):
-        return EinsumDense(
-            equation, output_shape=output_shape, bias_axes=bias_axes if self._use_bias else None,
-            activation=activation, kernel_initializer=self._clone(self._kernel_initializer),
-            bias_initializer=self._clone(self._bias_initializer),
-            kernel_regularizer=self._kernel_regularizer, bias_regularizer=self._bias_regularizer,
-            kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
-            dtype=self.dtype_policy, name=name)
-
-    @staticmethod
-    def _clone(initializer):
-        return initializer.__class__.from_config(initializer.get_config())
+        return einsum_projection(self, equation, output_shape, bias_axes, name, activation,
+                                 private=True)
 
     def build(self, query_shape, value_shape, key_shape=None):
         key_shape = value_shape if key_shape is None else key_shape
@@ -285,14 +292,8 @@ class MultiHeadAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
-        if key is None:
-            key = value
-        query_mask = get_keras_mask(query) if query_mask is None else query_mask
-        value_mask = get_keras_mask(value) if value_mask is None else value_mask
-        if key_mask is None and key is not value:
-            key_mask = get_keras_mask(key)
-        attention_mask = self._compute_attention_mask(
-            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        key, attention_mask = call_mask(self, query, value, key, query_mask, value_mask, key_mask,
+                                        attention_mask, use_causal_mask)
         q = self._query_dense(query)
         k = self._key_dense(key)
         v = self._value_dense(value)
@@ -342,12 +343,21 @@ class MultiHeadAttention(Layer):
             "output_shape": self._output_shape,
             "attention_axes": self._attention_axes,
             "sliding_window": self._sliding_window,
-            "kernel_initializer": initializers.serialize(self._kernel_initializer),
-            "bias_initializer": initializers.serialize(self._bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self._kernel_constraint),
-            "bias_constraint": constraints.serialize(self._bias_constraint),
+            **weight_args_config(self, "kernel", "bias", private=True),
             "seed": self.seed,
         }
+
+
+def call_mask(layer, query, value, key, query_mask, value_mask, key_mask, attention_mask,
+              use_causal_mask) -> tuple:
+    """``(key, mask)`` for a call of an attention ``layer``: ``key`` defaults to ``value``;
+    masks not given are read from the inputs' Keras masks, then combined with
+    ``attention_mask`` and the causal mask by `MultiHeadAttention._compute_attention_mask`."""
+    if key is None:
+        key = value
+    query_mask = get_keras_mask(query) if query_mask is None else query_mask
+    value_mask = get_keras_mask(value) if value_mask is None else value_mask
+    if key_mask is None and key is not value:
+        key_mask = get_keras_mask(key)
+    return key, MultiHeadAttention._compute_attention_mask(
+        layer, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)

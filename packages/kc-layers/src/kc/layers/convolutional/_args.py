@@ -12,6 +12,20 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def positive_int(value, name: str, where: str, allow_none: bool = False):
+    """``value`` when it is a positive int (or None where allowed), else a ValueError."""
+    if not (value is None and allow_none) and (not _is_int(value) or value <= 0):
+        raise ValueError(f"{where}: `{name}` must be a positive int, got {name}={value!r}.")
+    return value
+
+
+def constructor_args(args: dict, *drop: str) -> dict:
+    """A constructor's arguments (its ``locals()``) as keyword arguments for its base class:
+    without ``self``, ``__class__`` and the names in ``drop``, with ``**kwargs`` merged in."""
+    args = {k: v for k, v in args.items() if k not in ("self", "__class__", *drop)}
+    return {**args.pop("kwargs"), **args}
+
+
 def int_tuple(value, n: int, name: str, where: str, allow_zero: bool = False) -> tuple:
     """An int, or ``n`` ints, as a tuple of ``n`` positive (or non-negative) ints."""
     values = (value,) * n if _is_int(value) else value
@@ -25,6 +39,18 @@ def int_tuple(value, n: int, name: str, where: str, allow_zero: bool = False) ->
         raise ValueError(f"{where}: `{name}` must be a {kind} int or a tuple of {n} {kind} ints, "
                          f"got {name}={value!r}.")
     return values
+
+
+def window_args(rank: int, kernel_size, strides, dilation_rate, where: str) -> tuple:
+    """``(kernel_size, strides, dilation_rate)`` as tuples of ``rank`` positive ints; strides > 1
+    cannot be combined with dilation_rate > 1."""
+    kernel_size = int_tuple(kernel_size, rank, "kernel_size", where)
+    strides = int_tuple(strides, rank, "strides", where)
+    dilation_rate = int_tuple(dilation_rate, rank, "dilation_rate", where)
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError(f"{where}: strides > 1 cannot be combined with dilation_rate > 1, got "
+                         f"strides={strides} and dilation_rate={dilation_rate}.")
+    return kernel_size, strides, dilation_rate
 
 
 def pair_tuple(value, n: int, name: str, where: str) -> tuple:

@@ -8,10 +8,11 @@ Example:
 
 from __future__ import annotations
 
-from kc import activations, constraints, initializers, ops, regularizers
+from kc import activations, ops
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
 from kc.layers.convolutional import _args
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 from kc.ops._conv import window_output_size
 
 
@@ -40,35 +41,22 @@ class BaseConv(Layer):
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         where = _args.layer_where(self)
-        if filters is not None and (not _args._is_int(filters) or filters <= 0):
-            raise ValueError(f"{where}: `filters` must be a positive int, got filters={filters!r}.")
-        self.filters = filters
-        if not _args._is_int(groups) or groups <= 0:
-            raise ValueError(f"{where}: `groups` must be a positive int, got groups={groups!r}.")
+        self.filters = _args.positive_int(filters, "filters", where, allow_none=True)
+        self.groups = _args.positive_int(groups, "groups", where)
         if filters is not None and filters % groups:
             raise ValueError(f"{where}: `filters` must be divisible by `groups`, got filters={filters} "
                              f"and groups={groups}.")
-        self.groups = groups
         self._init_window(rank, kernel_size, strides, padding, data_format, dilation_rate,
                           activation, use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "kernel", "bias")
 
     def _init_window(self, rank, kernel_size, strides, padding, data_format, dilation_rate,
                      activation, use_bias, allow_causal: bool = True) -> None:
         """Validate and store the arguments every conv layer shares."""
         where = _args.layer_where(self)
         self.rank = rank
-        self.kernel_size = _args.int_tuple(kernel_size, rank, "kernel_size", where)
-        self.strides = _args.int_tuple(strides, rank, "strides", where)
-        self.dilation_rate = _args.int_tuple(dilation_rate, rank, "dilation_rate", where)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{where}: strides > 1 cannot be combined with dilation_rate > 1, got "
-                             f"strides={self.strides} and dilation_rate={self.dilation_rate}.")
+        self.kernel_size, self.strides, self.dilation_rate = _args.window_args(
+            rank, kernel_size, strides, dilation_rate, where)
         self.padding = _args.padding_mode(padding, where, allow_causal=allow_causal and rank == 1)
         self.data_format = _args.data_format(data_format, where)
         self.activation = activations.get(activation)
@@ -133,6 +121,13 @@ class BaseConv(Layer):
         pads[1 if self.data_format == "channels_last" else 2] = (extent, 0)
         return ops.pad(inputs, pads)
 
+    def _add_bias_weight(self, size: int) -> None:
+        self.bias = add_weight_with_args(self, "bias", (size,)) if self.use_bias else None
+
+    def _window_config(self) -> dict:
+        return {"kernel_size": self.kernel_size, "strides": self.strides, "padding": self.padding,
+                "data_format": self.data_format, "dilation_rate": self.dilation_rate}
+
     def _base_config(self) -> dict:
         return {
             "activation": activations.serialize(self.activation),
@@ -146,15 +141,9 @@ class BaseConv(Layer):
             raise ValueError(
                 f"{_args.layer_where(self)}: the input channels ({channels}) must be divisible by "
                 f"`groups` ({self.groups}); got input shape {tuple(input_shape)}.")
-        self.kernel = self.add_weight(
-            name="kernel", shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.kernel = add_weight_with_args(
+            self, "kernel", self.kernel_size + (channels // self.groups, self.filters))
+        self._add_bias_weight(self.filters)
         self._set_channel_spec(channels)
 
     def call(self, inputs):
@@ -173,20 +162,10 @@ class BaseConv(Layer):
         return {
             **super().get_config(),
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "groups": self.groups,
             **self._base_config(),
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "kernel", "bias"),
         }
 
 
@@ -206,10 +185,7 @@ class Conv1D(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(1, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(1, **_args.constructor_args(locals()))
 
 
 class Conv2D(BaseConv):
@@ -225,10 +201,7 @@ class Conv2D(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(2, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(2, **_args.constructor_args(locals()))
 
 
 class Conv3D(BaseConv):
@@ -244,7 +217,4 @@ class Conv3D(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(3, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(3, **_args.constructor_args(locals()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kc import ops
 from kc.layers.convolutional import _args
 from kc.layers.convolutional._base_conv import BaseConv
+from kc.layers.core._weight_args import add_weight_with_args
 from kc.ops._conv import transpose_length
 
 
@@ -32,10 +33,7 @@ class BaseConvTranspose(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(rank, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         1, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(groups=1, **_args.constructor_args(locals(), "output_padding"))
         where = _args.layer_where(self)
         if self.padding == "causal":
             raise ValueError(f"{where}: `padding` must be 'valid' or 'same', got 'causal'.")
@@ -51,15 +49,8 @@ class BaseConvTranspose(BaseConv):
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            name="kernel", shape=self.kernel_size + (self.filters, channels),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.kernel = add_weight_with_args(self, "kernel", self.kernel_size + (self.filters, channels))
+        self._add_bias_weight(self.filters)
         self._set_channel_spec(channels)
 
     def call(self, inputs):
@@ -97,10 +88,7 @@ class Conv1DTranspose(BaseConvTranspose):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(1, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(1, **_args.constructor_args(locals()))
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -116,10 +104,7 @@ class Conv2DTranspose(BaseConvTranspose):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(2, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(2, **_args.constructor_args(locals()))
 
 
 class Conv3DTranspose(BaseConvTranspose):
@@ -135,7 +120,4 @@ class Conv3DTranspose(BaseConvTranspose):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(3, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(3, **_args.constructor_args(locals()))

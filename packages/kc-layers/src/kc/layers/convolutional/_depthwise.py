@@ -8,10 +8,11 @@ Example:
 
 from __future__ import annotations
 
-from kc import constraints, initializers, ops, regularizers
+from kc import ops
 from kc.layers._layer import Layer
 from kc.layers.convolutional import _args
 from kc.layers.convolutional._base_conv import BaseConv
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 
 
 class BaseDepthwiseConv(BaseConv):
@@ -36,32 +37,17 @@ class BaseDepthwiseConv(BaseConv):
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
         Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
-        where = _args.layer_where(self)
-        if not _args._is_int(depth_multiplier) or depth_multiplier <= 0:
-            raise ValueError(f"{where}: `depth_multiplier` must be a positive int, got "
-                             f"depth_multiplier={depth_multiplier!r}.")
-        self.depth_multiplier = depth_multiplier
+        self.depth_multiplier = _args.positive_int(
+            depth_multiplier, "depth_multiplier", _args.layer_where(self))
         self._init_window(rank, kernel_size, strides, padding, data_format, dilation_rate,
                           activation, use_bias, allow_causal=False)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "depthwise", "bias")
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            name="kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias", shape=(channels * self.depth_multiplier,),
-                initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint)
+        self.kernel = add_weight_with_args(
+            self, "kernel", self.kernel_size + (channels, self.depth_multiplier), "depthwise")
+        self._add_bias_weight(channels * self.depth_multiplier)
         self._set_channel_spec(channels)
 
     def call(self, inputs):
@@ -79,19 +65,9 @@ class BaseDepthwiseConv(BaseConv):
         return {
             **Layer.get_config(self),
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             **self._base_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "depthwise", "bias"),
         }
 
 
@@ -108,10 +84,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(1, depth_multiplier, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         bias_initializer, depthwise_regularizer, bias_regularizer,
-                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        super().__init__(1, **_args.constructor_args(locals()))
 
 
 class DepthwiseConv2D(BaseDepthwiseConv):
@@ -127,7 +100,4 @@ class DepthwiseConv2D(BaseDepthwiseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(2, depth_multiplier, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         bias_initializer, depthwise_regularizer, bias_regularizer,
-                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        super().__init__(2, **_args.constructor_args(locals()))

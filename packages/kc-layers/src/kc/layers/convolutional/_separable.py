@@ -8,10 +8,11 @@ Example:
 
 from __future__ import annotations
 
-from kc import constraints, initializers, ops, regularizers
+from kc import ops
 from kc.layers._layer import Layer
 from kc.layers.convolutional import _args
 from kc.layers.convolutional._base_conv import BaseConv
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 
 
 class BaseSeparableConv(BaseConv):
@@ -38,41 +39,21 @@ class BaseSeparableConv(BaseConv):
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
         Layer.__init__(self, activity_regularizer=activity_regularizer, **kwargs)
         where = _args.layer_where(self)
-        if not _args._is_int(depth_multiplier) or depth_multiplier <= 0:
-            raise ValueError(f"{where}: `depth_multiplier` must be a positive int, got "
-                             f"depth_multiplier={depth_multiplier!r}.")
-        if not _args._is_int(filters) or filters <= 0:
-            raise ValueError(f"{where}: `filters` must be a positive int, got filters={filters!r}.")
-        self.depth_multiplier = depth_multiplier
-        self.filters = filters
+        self.depth_multiplier = _args.positive_int(depth_multiplier, "depth_multiplier", where)
+        self.filters = _args.positive_int(filters, "filters", where)
         self._init_window(rank, kernel_size, strides, padding, data_format, dilation_rate,
                           activation, use_bias, allow_causal=False)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "depthwise", "pointwise", "bias")
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name="depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
-        self.pointwise_kernel = self.add_weight(
-            name="pointwise_kernel",
-            shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self.depthwise_kernel = add_weight_with_args(
+            self, "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
+            "depthwise")
+        self.pointwise_kernel = add_weight_with_args(
+            self, "pointwise_kernel",
+            (1,) * self.rank + (channels * self.depth_multiplier, self.filters), "pointwise")
+        self._add_bias_weight(self.filters)
         self._set_channel_spec(channels)
 
     def call(self, inputs):
@@ -81,31 +62,14 @@ class BaseSeparableConv(BaseConv):
             padding=self.padding, data_format=self.data_format, dilation_rate=self.dilation_rate)
         return self._finish(outputs)
 
-    def compute_output_shape(self, input_shape):
-        self._input_channels(input_shape)
-        return self._join(tuple(input_shape)[0], self._window_output(input_shape), self.filters)
-
     def get_config(self) -> dict:
         return {
             **Layer.get_config(self),
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             **self._base_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "depthwise", "pointwise", "bias"),
         }
 
 
@@ -123,11 +87,7 @@ class SeparableConv1D(BaseSeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(1, depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         pointwise_initializer, bias_initializer, depthwise_regularizer,
-                         pointwise_regularizer, bias_regularizer, activity_regularizer,
-                         depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+        super().__init__(1, **_args.constructor_args(locals()))
 
 
 class SeparableConv2D(BaseSeparableConv):
@@ -144,8 +104,4 @@ class SeparableConv2D(BaseSeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(2, depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         pointwise_initializer, bias_initializer, depthwise_regularizer,
-                         pointwise_regularizer, bias_regularizer, activity_regularizer,
-                         depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+        super().__init__(2, **_args.constructor_args(locals()))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import string
 
-from kc import activations, constraints, initializers, ops, regularizers
+from kc import activations, ops
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
-from kc.layers.core._lora import add_lora, lora_delta
+from kc.layers.core._lora import add_lora, lora_config, lora_delta
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 
 _EQUATION = re.compile(r"^([a-zA-Z.]+),([a-zA-Z]+)->([a-zA-Z.]+)$")
 
@@ -154,12 +155,7 @@ class EinsumDense(Layer):
                                      else (output_shape,))
         self.activation = activations.get(activation)
         self.bias_axes = bias_axes
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_args(self, locals(), "kernel", "bias")
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
@@ -171,14 +167,8 @@ class EinsumDense(Layer):
             f"EinsumDense '{self.name}'")
         self.full_output_shape = full
         self.input_spec = _input_spec(self.equation, input_shape)
-        self._kernel = self.add_weight(
-            name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.bias = None
-        if bias_shape is not None:
-            self.bias = self.add_weight(
-                name="bias", shape=bias_shape, initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+        self._kernel = add_weight_with_args(self, "kernel", kernel_shape)
+        self.bias = None if bias_shape is None else add_weight_with_args(self, "bias", bias_shape)
         self.built = True
         if self.lora_rank:
             self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
@@ -228,22 +218,13 @@ class EinsumDense(Layer):
         return full
 
     def get_config(self) -> dict:
-        config = {
+        return {
             **super().get_config(),
             "output_shape": self.partial_output_shape,
             "equation": self.equation,
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_args_config(self, "kernel", "bias"),
             "quantization_config": None,
+            **lora_config(self),
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
-        return config

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kc import constraints, dtypes, initializers, ops, regularizers
 from kc.layers._layer import Layer
-from kc.layers.core._lora import add_lora, lora_delta
+from kc.layers.core._lora import add_lora, lora_config, lora_delta
 
 
 def _positive_int(layer_name: str, cls: str, arg: str, value) -> int:
@@ -142,7 +142,7 @@ class Embedding(Layer):
         return tuple(input_shape) + (self.output_dim,)
 
     def get_config(self) -> dict:
-        config = {
+        return {
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
@@ -152,11 +152,8 @@ class Embedding(Layer):
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
             "quantization_config": None,
+            **lora_config(self),
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
-        return config
 
 
 class ReversibleEmbedding(Embedding):

@@ -38,6 +38,13 @@ def add_lora(layer, base_attr: str, prefix: str, rank, lora_alpha, a_initializer
     return a, b
 
 
+def lora_config(layer) -> dict:
+    """``lora_rank`` and ``lora_alpha`` for the layer's config when it was built with LoRA."""
+    if not layer.lora_rank:
+        return {}
+    return {"lora_rank": layer.lora_rank, "lora_alpha": layer.lora_alpha}
+
+
 def lora_delta(layer, a, b):
     """``(lora_alpha / lora_rank) * (a @ b)``, contracting the last axis of ``a``."""
     product = ops.tensordot(_value(a), _value(b), axes=1)

@@ -23,6 +23,7 @@ class Identity(Layer):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs):
         return inputs
@@ -62,6 +63,7 @@ class Masking(Layer):
         super().__init__(**kwargs)
         self.mask_value = mask_value
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs):
         keep = ops.any(ops.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)

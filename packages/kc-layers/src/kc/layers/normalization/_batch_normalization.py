@@ -11,6 +11,7 @@ from __future__ import annotations
 from kc import constraints, dtypes, initializers, ops, regularizers
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args
 
 
 def check_axes(where: str, axes, ndim: int) -> list:
@@ -83,14 +84,9 @@ class BatchNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        set_weight_args(self, locals(), "beta", "gamma")
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm = bool(renorm)
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum
@@ -110,15 +106,9 @@ class BatchNormalization(Layer):
             )
         shape = (size,)
         if self.scale:
-            self.gamma = self.add_weight(
-                name="gamma", shape=shape, initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                autocast=False)
+            self.gamma = add_weight_with_args(self, "gamma", shape, autocast=False)
         if self.center:
-            self.beta = self.add_weight(
-                name="beta", shape=shape, initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-                autocast=False)
+            self.beta = add_weight_with_args(self, "beta", shape, autocast=False)
         self.moving_mean = self.add_weight(
             name="moving_mean", shape=shape, initializer=self.moving_mean_initializer,
             trainable=False, autocast=False)

@@ -7,9 +7,10 @@ Example:
 
 from __future__ import annotations
 
-from kc import constraints, initializers, ops, regularizers
+from kc import ops
 from kc.layers._input_spec import InputSpec
 from kc.layers._layer import Layer
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 from kc.layers.normalization._batch_normalization import check_axes
 from kc.layers.normalization._layer_normalization import _upcast
 
@@ -49,12 +50,7 @@ class GroupNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_args(self, locals(), "beta", "gamma")
         self.supports_masking = True
         self.gamma = None
         self.beta = None
@@ -74,13 +70,9 @@ class GroupNormalization(Layer):
         self._axis = axis
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: channels})
         if self.scale:
-            self.gamma = self.add_weight(
-                name="gamma", shape=(channels,), initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+            self.gamma = add_weight_with_args(self, "gamma", (channels,))
         if self.center:
-            self.beta = self.add_weight(
-                name="beta", shape=(channels,), initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+            self.beta = add_weight_with_args(self, "beta", (channels,))
 
     def call(self, inputs):
         x, dtype = _upcast(inputs)
@@ -112,10 +104,5 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **weight_args_config(self, "beta", "gamma", activity=False),
         }

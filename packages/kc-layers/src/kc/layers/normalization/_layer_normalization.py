@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import warnings
 
-from kc import constraints, dtypes, initializers, ops, regularizers
+from kc import dtypes, ops
 from kc.layers._layer import Layer
+from kc.layers.core._weight_args import add_weight_with_args, set_weight_args, weight_args_config
 from kc.layers.normalization._batch_normalization import check_axes
 
 
@@ -76,17 +77,13 @@ class LayerNormalization(Layer):
                 f"LayerNormalization '{self.name}': rms_scaling=True is deprecated (as in Keras): it "
                 "scales by the variance, not the root mean square; use kc.layers.RMSNormalization.",
                 UserWarning, stacklevel=2)
-        self.axis = _axis_list(axis, f"LayerNormalization '{self.name}'")
+        _axis_list(axis, f"LayerNormalization '{self.name}'")
+        self.axis = axis if isinstance(axis, int) else list(axis)  # as Keras: an int stays an int
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_args(self, locals(), "beta", "gamma")
         self.supports_masking = True
         self.gamma = None
         self.beta = None
@@ -94,17 +91,13 @@ class LayerNormalization(Layer):
     def build(self, input_shape):
         where = f"LayerNormalization '{self.name}'"
         self._axes = check_axes(where, self.axis, len(input_shape))
+        if isinstance(self.axis, int):  # as Keras: an int axis becomes a list once built
+            self.axis = [self.axis]
         shape = _param_shape(input_shape, self._axes, where)
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                name="gamma", shape=shape, initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                autocast=False)
+            self.gamma = add_weight_with_args(self, "gamma", shape, autocast=False)
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                name="beta", shape=shape, initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer, constraint=self.beta_constraint,
-                autocast=False)
+            self.beta = add_weight_with_args(self, "beta", shape, autocast=False)
 
     def call(self, inputs):
         x, dtype = _upcast(inputs)
@@ -132,12 +125,7 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **weight_args_config(self, "beta", "gamma", activity=False),
         }
 
 
@@ -157,13 +145,16 @@ class RMSNormalization(Layer):
 
     def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
         super().__init__(**kwargs)
-        self.axis = _axis_list(axis, f"RMSNormalization '{self.name}'")
+        _axis_list(axis, f"RMSNormalization '{self.name}'")
+        self.axis = axis if isinstance(axis, int) else list(axis)  # as Keras: an int stays an int
         self.epsilon = float(epsilon)
         self.supports_masking = True
 
     def build(self, input_shape):
         where = f"RMSNormalization '{self.name}'"
         self._axes = check_axes(where, self.axis, len(input_shape))
+        if isinstance(self.axis, int):  # as Keras: an int axis becomes a list once built
+            self.axis = [self.axis]
         self.scale = self.add_weight(name="scale", shape=_param_shape(input_shape, self._axes, where),
                                      initializer="ones")
 
@@ -198,6 +189,7 @@ class UnitNormalization(Layer):
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         _axis_list(axis, f"UnitNormalization '{self.name}'")
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs):
         x, dtype = _upcast(inputs)

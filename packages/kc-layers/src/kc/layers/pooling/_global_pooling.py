@@ -31,6 +31,7 @@ class BaseGlobalPooling(Layer):
         self.data_format = _args.data_format(data_format, _args.layer_where(self))
         self.keepdims = bool(keepdims)
         self.input_spec = InputSpec(ndim=rank + 2)
+        self.built = True  # no weights: built from the start, as in Keras
 
     def _axes(self) -> tuple:
         return _args.spatial_axes(self.rank, self.data_format)

@@ -41,6 +41,7 @@ class BasePooling(Layer):
         self.padding = _args.padding_mode(padding, where)
         self.data_format = _args.data_format(data_format, where)
         self.input_spec = InputSpec(ndim=rank + 2)
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs):
         pool = ops.max_pool if self.pool_mode == "max" else ops.average_pool

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from kc import activations, constraints, initializers, ops, random, regularizers
 from kc.layers._layer import Layer
+from kc.layers.core._weight_args import set_weight_args
 from kc.layers.recurrent._dropout import DropoutRNNCell, check_rate, check_units
 
-_WEIGHT_KEYS = (
-    "kernel_initializer", "recurrent_initializer", "bias_initializer",
-    "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-    "kernel_constraint", "recurrent_constraint", "bias_constraint",
-)
+# Config keys the built-in cells and layers share, in Keras's order.
+INITIALIZER_KEYS = ("kernel_initializer", "recurrent_initializer", "bias_initializer")
+REGULARIZER_KEYS = ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer")
+CONSTRAINT_KEYS = ("kernel_constraint", "recurrent_constraint", "bias_constraint")
+DROPOUT_KEYS = ("dropout", "recurrent_dropout")
 _GETTERS = {"initializer": initializers, "regularizer": regularizers, "constraint": constraints}
 
 
@@ -27,21 +28,20 @@ def first_shape(input_shape) -> tuple:
 class CellBase(Layer, DropoutRNNCell):
     """Common part of the built-in cells; ``call(inputs, states, training=False)``."""
 
-    def _init_cell(self, units, activation, use_bias, weight_args: dict, dropout,
-                   recurrent_dropout, seed, recurrent_activation=None) -> None:
-        self.units = check_units(self, units)
-        self.activation = activations.get(activation)
-        if recurrent_activation is not None:
-            self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        for key in _WEIGHT_KEYS:
-            getter = _GETTERS[key.rsplit("_", 1)[1]]
-            setattr(self, key, getter.get(weight_args[key]))
-        self.dropout = min(1.0, max(0.0, check_rate(self, "dropout", dropout)))
+    def _init_cell(self, args: dict) -> None:
+        """Check and store the cell arguments from the constructor's ``args`` (its ``locals()``);
+        ``units`` may come as ``filters``, ``recurrent_activation`` is optional."""
+        self.units = check_units(self, args["units"] if "units" in args else args["filters"])
+        self.activation = activations.get(args["activation"])
+        if "recurrent_activation" in args:
+            self.recurrent_activation = activations.get(args["recurrent_activation"])
+        self.use_bias = bool(args["use_bias"])
+        set_weight_args(self, args, "kernel", "recurrent", "bias")
+        self.dropout = min(1.0, max(0.0, check_rate(self, "dropout", args["dropout"])))
         self.recurrent_dropout = min(1.0, max(0.0, check_rate(self, "recurrent_dropout",
-                                                             recurrent_dropout)))
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed=seed)
+                                                             args["recurrent_dropout"])))
+        self.seed = args["seed"]
+        self.seed_generator = random.SeedGenerator(seed=self.seed)
 
     @property
     def state_size(self):
@@ -90,6 +90,13 @@ def add_cell_properties(layer_cls, names) -> None:
         setattr(layer_cls, name, property(lambda self, n=name: getattr(self.cell, n)))
 
 
+def with_activity_regularizer(keys) -> tuple:
+    """A cell's config ``keys`` with "activity_regularizer" after "bias_regularizer", as the
+    layer wrapping the cell writes them."""
+    i = keys.index("bias_regularizer") + 1
+    return (*keys[:i], "activity_regularizer", *keys[i:])
+
+
 def layer_config(layer, keys) -> dict:
     """SimpleRNN/LSTM/GRU config: the RNN keys, then the cell's keys (plus activity_regularizer)."""
     config = layer._rnn_config()
@@ -105,3 +112,17 @@ def layer_config(layer, keys) -> dict:
 def split_cell_kwargs(kwargs: dict) -> dict:
     """The base-layer keyword arguments a wrapping layer passes on to its cell."""
     return {"dtype": kwargs.get("dtype"), "trainable": kwargs.get("trainable", True)}
+
+
+_RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+             "activity_regularizer")
+
+
+def wrap_cell(cell_cls, cell_name: str, args: dict, cell_keys, *cell_args) -> tuple:
+    """For a layer that is `RNN` over one built-in cell (SimpleRNN, LSTM, GRU, ConvLSTM): the
+    cell, built from the layer constructor's ``args`` (its ``locals()``) named ``cell_keys``,
+    and the keyword arguments of the layer's `RNN.__init__`."""
+    kwargs = args["kwargs"]
+    cell = cell_cls(*cell_args, **{k: args[k] for k in cell_keys}, name=cell_name,
+                    **split_cell_kwargs(kwargs))
+    return cell, {**{k: args[k] for k in _RNN_ARGS if k in args}, **kwargs}

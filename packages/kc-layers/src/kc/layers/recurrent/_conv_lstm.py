@@ -16,28 +16,20 @@ Example:
 
 from __future__ import annotations
 
-from kc import ops, regularizers
+from kc import ops
 from kc.layers._input_spec import InputSpec
 from kc.layers.convolutional import _args
 from kc.layers.recurrent._cell_base import (
-    CellBase, add_cell_properties, first_shape, split_cell_kwargs)
+    CONSTRAINT_KEYS, DROPOUT_KEYS, INITIALIZER_KEYS, REGULARIZER_KEYS, CellBase,
+    add_cell_properties, first_shape, layer_config, wrap_cell, with_activity_regularizer)
 from kc.layers.recurrent._lstm import _forget_bias_initializer
 from kc.layers.recurrent._rnn import RNN
 from kc.ops._conv import window_output_size
 
 _WINDOW_KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate")
-_CELL_KEYS = _WINDOW_KEYS + (
-    "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-    "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer",
-    "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint",
-    "bias_constraint", "dropout", "recurrent_dropout", "seed",
-)
-_LAYER_KEYS = _WINDOW_KEYS + (
-    "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-    "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer",
-    "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-    "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
-)
+_CELL_KEYS = (*_WINDOW_KEYS, "activation", "recurrent_activation", "use_bias", *INITIALIZER_KEYS,
+              "unit_forget_bias", *REGULARIZER_KEYS, *CONSTRAINT_KEYS, *DROPOUT_KEYS, "seed")
+_LAYER_KEYS = with_activity_regularizer(_CELL_KEYS)
 
 
 class ConvLSTMCell(CellBase):
@@ -67,22 +59,12 @@ class ConvLSTMCell(CellBase):
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self._init_cell(filters, activation, use_bias, {
-            "kernel_initializer": kernel_initializer, "recurrent_initializer": recurrent_initializer,
-            "bias_initializer": bias_initializer, "kernel_regularizer": kernel_regularizer,
-            "recurrent_regularizer": recurrent_regularizer, "bias_regularizer": bias_regularizer,
-            "kernel_constraint": kernel_constraint, "recurrent_constraint": recurrent_constraint,
-            "bias_constraint": bias_constraint}, dropout, recurrent_dropout, seed,
-            recurrent_activation=recurrent_activation)
+        self._init_cell(locals())
         where = _args.layer_where(self)
         self.rank = rank
         self.filters = self.units
-        self.kernel_size = _args.int_tuple(kernel_size, rank, "kernel_size", where)
-        self.strides = _args.int_tuple(strides, rank, "strides", where)
-        self.dilation_rate = _args.int_tuple(dilation_rate, rank, "dilation_rate", where)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{where}: strides > 1 cannot be combined with dilation_rate > 1, got "
-                             f"strides={self.strides} and dilation_rate={self.dilation_rate}.")
+        self.kernel_size, self.strides, self.dilation_rate = _args.window_args(
+            rank, kernel_size, strides, dilation_rate, where)
         self.padding = _args.padding_mode(padding, where)
         self.data_format = _args.data_format(data_format, where)
         self.unit_forget_bias = bool(unit_forget_bias)
@@ -156,13 +138,16 @@ class ConvLSTMCell(CellBase):
 
 
 class ConvLSTM(RNN):
-    """A `ConvLSTMCell` of spatial ``rank`` run over the time axis (axis 1).
+    """A `ConvLSTMCell` of spatial rank ``_rank`` (set by each subclass) run over the time axis
+    (axis 1).
 
     Inputs have shape ``(batch, time, *spatial, channels)`` (channels_last) or
     ``(batch, time, channels, *spatial)`` (channels_first).
     """
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
+    _rank: int
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
@@ -170,21 +155,10 @@ class ConvLSTM(RNN):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, **kwargs):
-        cell = ConvLSTMCell(
-            rank, filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-            dilation_rate=dilation_rate, activation=activation,
-            recurrent_activation=recurrent_activation, use_bias=use_bias,
-            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-            name="conv_lstm_cell", **split_cell_kwargs(kwargs))
-        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful,
-                         activity_regularizer=activity_regularizer, **kwargs)
-        self.input_spec = InputSpec(ndim=rank + 3)
+        cell, rnn_args = wrap_cell(ConvLSTMCell, "conv_lstm_cell", locals(), _CELL_KEYS,
+                                   self._rank)
+        super().__init__(cell, **rnn_args)
+        self.input_spec = InputSpec(ndim=self._rank + 3)
         self._kc_state_shape = None
 
     def _step_shape(self, sequences_shape) -> tuple:
@@ -224,12 +198,7 @@ class ConvLSTM(RNN):
         return [output, state, state] if self.return_state else output
 
     def get_config(self) -> dict:
-        config = self._rnn_config()
-        cell_config = self.cell._cell_config([k for k in _LAYER_KEYS if k != "activity_regularizer"])
-        for key in _LAYER_KEYS:
-            config[key] = (regularizers.serialize(self.activity_regularizer)
-                           if key == "activity_regularizer" else cell_config[key])
-        return config
+        return layer_config(self, _LAYER_KEYS)
 
 
 add_cell_properties(ConvLSTM, [k for k in _CELL_KEYS])
@@ -246,15 +215,7 @@ class ConvLSTM1D(ConvLSTM):
         (2, 8, 4)
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
-                 return_state=False, go_backwards=False, stateful=False, **kwargs):
-        super().__init__(1, **_pass(locals()))
+    _rank = 1
 
 
 class ConvLSTM2D(ConvLSTM):
@@ -267,15 +228,7 @@ class ConvLSTM2D(ConvLSTM):
         (2, 8, 8, 4)
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
-                 return_state=False, go_backwards=False, stateful=False, **kwargs):
-        super().__init__(2, **_pass(locals()))
+    _rank = 2
 
 
 class ConvLSTM3D(ConvLSTM):
@@ -288,18 +241,5 @@ class ConvLSTM3D(ConvLSTM):
         (1, 2, 2, 2, 2)
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout=0.0, recurrent_dropout=0.0, seed=None, return_sequences=False,
-                 return_state=False, go_backwards=False, stateful=False, **kwargs):
-        super().__init__(3, **_pass(locals()))
+    _rank = 3
 
-
-def _pass(args: dict) -> dict:
-    """A subclass constructor's arguments (its ``locals()``) as keyword arguments for ConvLSTM."""
-    args = {k: v for k, v in args.items() if k not in ("self", "__class__")}
-    return {**args.pop("kwargs"), **args}

@@ -141,3 +141,14 @@ def _gru_order(t):
     import torch
 
     return torch.cat([r, z, h], dim=-1)
+
+
+class FusedLoop:
+    """Mixin of the LSTM and GRU layers (before `RNN` in the bases): on torch, PyTorch's
+    fused kernel runs the loop when the configuration allows (see the module notes)."""
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        fused = fused_rnn(self, sequences, initial_state, mask, training)
+        if fused is not None:
+            return fused
+        return super().inner_loop(sequences, initial_state, mask, training)

@@ -18,22 +18,14 @@ from __future__ import annotations
 from kc import ops, tree
 from kc.layers._input_spec import InputSpec
 from kc.layers.recurrent._cell_base import (
-    CellBase, add_cell_properties, first_shape, layer_config, split_cell_kwargs)
-from kc.layers.recurrent._fused_torch import fused_rnn
+    CONSTRAINT_KEYS, DROPOUT_KEYS, INITIALIZER_KEYS, REGULARIZER_KEYS, CellBase,
+    add_cell_properties, first_shape, layer_config, wrap_cell, with_activity_regularizer)
+from kc.layers.recurrent._fused_torch import FusedLoop
 from kc.layers.recurrent._rnn import RNN
 
-_CELL_KEYS = (
-    "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-    "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
-    "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
-    "dropout", "recurrent_dropout", "reset_after", "seed",
-)
-_LAYER_KEYS = (
-    "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-    "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
-    "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint",
-    "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed",
-)
+_CELL_KEYS = ("units", "activation", "recurrent_activation", "use_bias", *INITIALIZER_KEYS,
+              *REGULARIZER_KEYS, *CONSTRAINT_KEYS, *DROPOUT_KEYS, "reset_after", "seed")
+_LAYER_KEYS = with_activity_regularizer(_CELL_KEYS)
 
 
 class GRUCell(CellBase):
@@ -64,13 +56,7 @@ class GRUCell(CellBase):
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True,
                  seed=None, **kwargs):
         super().__init__(**kwargs)
-        self._init_cell(units, activation, use_bias, {
-            "kernel_initializer": kernel_initializer, "recurrent_initializer": recurrent_initializer,
-            "bias_initializer": bias_initializer, "kernel_regularizer": kernel_regularizer,
-            "recurrent_regularizer": recurrent_regularizer, "bias_regularizer": bias_regularizer,
-            "kernel_constraint": kernel_constraint, "recurrent_constraint": recurrent_constraint,
-            "bias_constraint": bias_constraint}, dropout, recurrent_dropout, seed,
-            recurrent_activation=recurrent_activation)
+        self._init_cell(locals())
         self.reset_after = bool(reset_after)
 
     def build(self, input_shape):
@@ -116,7 +102,7 @@ class GRUCell(CellBase):
         return {**super().get_config(), **self._cell_config(_CELL_KEYS)}
 
 
-class GRU(RNN):
+class GRU(FusedLoop, RNN):
     """Gated recurrent unit layer: `RNN(GRUCell(...))`.
 
     Args: those of `GRUCell`, ``activity_regularizer``, those of `RNN`
@@ -139,27 +125,10 @@ class GRU(RNN):
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, reset_after=True,
                  use_cudnn="auto", **kwargs):
-        cell = GRUCell(
-            units, activation=activation, recurrent_activation=recurrent_activation,
-            use_bias=use_bias, kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, reset_after=reset_after,
-            seed=seed, name="gru_cell", **split_cell_kwargs(kwargs))
-        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         activity_regularizer=activity_regularizer, **kwargs)
+        cell, rnn_args = wrap_cell(GRUCell, "gru_cell", locals(), _CELL_KEYS)
+        super().__init__(cell, **rnn_args)
         self.input_spec = InputSpec(ndim=3)
         self.use_cudnn = use_cudnn
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        # On torch, PyTorch's fused kernel when the configuration allows (see _fused_torch).
-        fused = fused_rnn(self, sequences, initial_state, mask, training)
-        if fused is not None:
-            return fused
-        return super().inner_loop(sequences, initial_state, mask, training)
 
     def get_config(self) -> dict:
         return layer_config(self, _LAYER_KEYS)

@@ -10,15 +10,12 @@ from __future__ import annotations
 from kc import ops, tree
 from kc.layers._input_spec import InputSpec
 from kc.layers.recurrent._cell_base import (
-    CellBase, add_cell_properties, first_shape, layer_config, split_cell_kwargs)
+    CONSTRAINT_KEYS, DROPOUT_KEYS, INITIALIZER_KEYS, REGULARIZER_KEYS, CellBase,
+    add_cell_properties, first_shape, layer_config, wrap_cell, with_activity_regularizer)
 from kc.layers.recurrent._rnn import RNN
 
-_CELL_KEYS = (
-    "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer",
-    "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-    "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
-    "recurrent_dropout", "seed",
-)
+_CELL_KEYS = ("units", "activation", "use_bias", *INITIALIZER_KEYS, *REGULARIZER_KEYS,
+              *CONSTRAINT_KEYS, *DROPOUT_KEYS, "seed")
 
 
 class SimpleRNNCell(CellBase):
@@ -48,12 +45,7 @@ class SimpleRNNCell(CellBase):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self._init_cell(units, activation, use_bias, {
-            "kernel_initializer": kernel_initializer, "recurrent_initializer": recurrent_initializer,
-            "bias_initializer": bias_initializer, "kernel_regularizer": kernel_regularizer,
-            "recurrent_regularizer": recurrent_regularizer, "bias_regularizer": bias_regularizer,
-            "kernel_constraint": kernel_constraint, "recurrent_constraint": recurrent_constraint,
-            "bias_constraint": bias_constraint}, dropout, recurrent_dropout, seed)
+        self._init_cell(locals())
 
     def build(self, input_shape):
         input_dim = first_shape(input_shape)[-1]
@@ -94,23 +86,12 @@ class SimpleRNN(RNN):
                  bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, unroll=False, seed=None,
                  **kwargs):
-        cell = SimpleRNNCell(
-            units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-            recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-            name="simple_rnn_cell", **split_cell_kwargs(kwargs))
-        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         activity_regularizer=activity_regularizer, **kwargs)
+        cell, rnn_args = wrap_cell(SimpleRNNCell, "simple_rnn_cell", locals(), _CELL_KEYS)
+        super().__init__(cell, **rnn_args)
         self.input_spec = InputSpec(ndim=3)
 
     def get_config(self) -> dict:
-        keys = [k for k in _CELL_KEYS if k != "seed"]
-        keys.insert(keys.index("kernel_constraint"), "activity_regularizer")
-        return layer_config(self, keys)
+        return layer_config(self, with_activity_regularizer(_CELL_KEYS[:-1]))  # no "seed"
 
 
 add_cell_properties(SimpleRNN, [k for k in _CELL_KEYS if k != "units"] + ["units"])

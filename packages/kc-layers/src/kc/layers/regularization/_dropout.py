@@ -33,7 +33,29 @@ def _noise_shape(inputs, noise_shape):
     return tuple(shape[i] if d is None else d for i, d in enumerate(noise_shape))
 
 
-class Dropout(Layer):
+class _RandomDrop(Layer):
+    """What `Dropout` and `AlphaDropout` share: ``rate``, ``noise_shape``, ``seed`` and their
+    config; the identity outside training."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = check_rate(self, rate)
+        self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
+        self.seed = seed
+        if rate > 0:
+            self.seed_generator = random.SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "noise_shape": self.noise_shape}
+
+
+class Dropout(_RandomDrop):
     """In training, sets each input unit to 0 with probability ``rate`` and scales
     the others by ``1 / (1 - rate)``; the identity otherwise.
 
@@ -50,29 +72,17 @@ class Dropout(Layer):
 
     _keras_module = "keras.layers"
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = check_rate(self, rate)
-        self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
-        self.seed = seed
-        if rate > 0:
-            self.seed_generator = random.SeedGenerator(seed)
-        self.supports_masking = True
-
     def call(self, inputs, training=False):
         if training and self.rate > 0:
             if self.rate >= 1:
                 return ops.zeros_like(inputs)
-            return random.dropout(inputs, self.rate, noise_shape=_noise_shape(inputs, self.noise_shape),
+            return random.dropout(inputs, self.rate, noise_shape=self._drop_shape(inputs),
                                   seed=self.seed_generator)
         return inputs
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
-                "noise_shape": self.noise_shape}
+    def _drop_shape(self, inputs):
+        """The noise shape of ``inputs``' keep/drop pattern (None: the input's shape)."""
+        return _noise_shape(inputs, self.noise_shape)
 
 
 class _SpatialDropout(Dropout):
@@ -81,17 +91,6 @@ class _SpatialDropout(Dropout):
     def __init__(self, rate, seed=None, name=None, dtype=None):
         super().__init__(rate, seed=seed, name=name, dtype=dtype)
         self.input_spec = InputSpec(ndim=self._rank)
-
-    def _spatial_noise_shape(self, inputs):
-        raise NotImplementedError
-
-    def call(self, inputs, training=False):
-        if training and self.rate > 0:
-            if self.rate >= 1:
-                return ops.zeros_like(inputs)
-            return random.dropout(inputs, self.rate, noise_shape=self._spatial_noise_shape(inputs),
-                                  seed=self.seed_generator)
-        return inputs
 
     def get_config(self) -> dict:
         # Keras writes these four keys only, with the policy's name as "dtype".
@@ -117,7 +116,7 @@ class SpatialDropout1D(_SpatialDropout):
     def __init__(self, rate, seed=None, name=None, dtype=None):
         super().__init__(rate, seed=seed, name=name, dtype=dtype)
 
-    def _spatial_noise_shape(self, inputs):
+    def _drop_shape(self, inputs):
         shape = ops.shape(inputs)
         return (shape[0], 1, shape[2])
 
@@ -127,7 +126,7 @@ class _SpatialDropoutND(_SpatialDropout):
         super().__init__(rate, seed=seed, name=name, dtype=dtype)
         self.data_format = backend.standardize_data_format(data_format)
 
-    def _spatial_noise_shape(self, inputs):
+    def _drop_shape(self, inputs):
         shape = ops.shape(inputs)
         spatial = (1,) * (self._rank - 2)
         if self.data_format == "channels_first":
@@ -183,7 +182,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class AlphaDropout(Layer):
+class AlphaDropout(_RandomDrop):
     """Dropout that keeps the mean and variance of SELU activations.
 
     Dropped units are set to SELU's negative saturation value, then an affine
@@ -201,15 +200,6 @@ class AlphaDropout(Layer):
 
     _keras_module = "keras.layers"
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = check_rate(self, rate)
-        self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
-        self.seed = seed
-        if rate > 0:
-            self.seed_generator = random.SeedGenerator(seed)
-        self.supports_masking = True
-
     def call(self, inputs, training=False):
         if not training or self.rate <= 0:
             return inputs
@@ -224,10 +214,3 @@ class AlphaDropout(Layer):
         b = -a * alpha_p * self.rate
         x = ops.add(ops.multiply(inputs, keep), ops.multiply(ops.subtract(1.0, keep), alpha_p))
         return ops.add(ops.multiply(x, a), b)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
-                "noise_shape": self.noise_shape}

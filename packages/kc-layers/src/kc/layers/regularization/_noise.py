@@ -37,6 +37,7 @@ class GaussianDropout(Layer):
         if rate > 0:
             self.seed_generator = random.SeedGenerator(seed)
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs, training=False):
         if training and 0 < self.rate < 1:
@@ -78,6 +79,7 @@ class GaussianNoise(Layer):
         if stddev > 0:
             self.seed_generator = random.SeedGenerator(seed)
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:
@@ -115,6 +117,7 @@ class ActivityRegularization(Layer):
         self.l1 = l1
         self.l2 = l2
         self.supports_masking = True
+        self.built = True  # no weights: built from the start, as in Keras
 
     def call(self, inputs):
         return inputs
@@ -123,4 +126,6 @@ class ActivityRegularization(Layer):
         return input_shape
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = super().get_config()
+        config.pop("activity_regularizer", None)  # rebuilt from l1/l2, as in Keras
+        return {**config, "l1": self.l1, "l2": self.l2}

@@ -82,6 +82,7 @@ class Reshape(Layer):
             raise ValueError(f"{where}: `target_shape` may hold at most one unknown dimension (-1), "
                              f"got target_shape={target}.")
         self.target_shape = target
+        self.built = True  # no weights: built from the start, as in Keras
 
     def _resolve(self, input_shape) -> tuple:
         """``target_shape`` with -1 replaced by its size (None when the input size is unknown)."""

@@ -18,7 +18,38 @@ def _positive(owner: str, name: str, value) -> None:
         raise ValueError(f"{owner}: argument `{name}` must be > 0, got {value!r}.")
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _BuiltinSchedule(LearningRateSchedule):
+    """A built-in schedule: keeps its constructor arguments as attributes (``_<name>`` for the
+    names in ``_private``, as Keras) and writes them, in signature order, as its config."""
+
+    _private: tuple = ()
+
+    def _keep_args(self, args: dict, positive: str | None = None) -> None:
+        """Store the constructor's ``args`` (its ``locals()``); ``positive`` names one that must be > 0."""
+        if positive is not None:
+            _positive(type(self).__name__, positive, args[positive])
+        self._arg_names = [k for k in args if k not in ("self", "__class__")]
+        for key in self._arg_names:
+            setattr(self, self._attr(key), args[key])
+
+    def _attr(self, key: str) -> str:
+        return f"_{key}" if key in self._private else key
+
+    def get_config(self):
+        return {key: getattr(self, self._attr(key)) for key in self._arg_names}
+
+
+class _StepDecay(_BuiltinSchedule):
+    """Base of ExponentialDecay and InverseTimeDecay: the progress ``step / decay_steps``."""
+
+    def _progress(self, step):
+        from kc import ops
+
+        p = _f(step) / _f(self.decay_steps)
+        return ops.floor(p) if self.staircase else p
+
+
+class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``.
 
     Args:
@@ -36,28 +67,15 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
-        _positive("ExponentialDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        self._keep_args(locals(), positive="decay_steps")
 
     def __call__(self, step):
         from kc import ops
 
-        p = _f(step) / _f(self.decay_steps)
-        if self.staircase:
-            p = ops.floor(p)
-        return _f(self.initial_learning_rate) * ops.power(_f(self.decay_rate), p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _f(self.initial_learning_rate) * ops.power(_f(self.decay_rate), self._progress(step))
 
 
-class PiecewiseConstantDecay(LearningRateSchedule):
+class PiecewiseConstantDecay(_BuiltinSchedule):
     """``values[i]`` for ``boundaries[i-1] < step <= boundaries[i]``.
 
     Args:
@@ -77,9 +95,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                 "PiecewiseConstantDecay: `values` must have one more element than `boundaries`; "
                 f"got {len(values)} values and {len(boundaries)} boundaries."
             )
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+        self._keep_args(locals())
 
     def __call__(self, step):
         from kc import ops
@@ -90,11 +106,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             result = ops.where(step <= _f(boundary), _f(value), result)
         return result
 
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
-
-class PolynomialDecay(LearningRateSchedule):
+class PolynomialDecay(_BuiltinSchedule):
     """Polynomial decay from ``initial_learning_rate`` to ``end_learning_rate``.
 
     ``(initial - end) * (1 - step / decay_steps) ** power + end`` with ``step``
@@ -109,13 +122,7 @@ class PolynomialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0,
                  cycle=False, name="PolynomialDecay"):
-        _positive("PolynomialDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
+        self._keep_args(locals(), positive="decay_steps")
 
     def __call__(self, step):
         from kc import ops
@@ -131,13 +138,8 @@ class PolynomialDecay(LearningRateSchedule):
         start, end = _f(self.initial_learning_rate), _f(self.end_learning_rate)
         return (start - end) * ops.power(frac, _f(self.power)) + end
 
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
 
     Example:
@@ -148,28 +150,13 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        _positive("InverseTimeDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        self._keep_args(locals(), positive="decay_steps")
 
     def __call__(self, step):
-        from kc import ops
-
-        p = _f(step) / _f(self.decay_steps)
-        if self.staircase:
-            p = ops.floor(p)
-        return _f(self.initial_learning_rate) / (1.0 + _f(self.decay_rate) * p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _f(self.initial_learning_rate) / (1.0 + _f(self.decay_rate) * self._progress(step))
 
 
-class CosineDecay(LearningRateSchedule):
+class CosineDecay(_BuiltinSchedule):
     """Optional linear warmup, then cosine decay to ``alpha`` times the peak rate.
 
     For ``warmup_steps`` steps the rate goes linearly from
@@ -186,13 +173,7 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
                  warmup_target=None, warmup_steps=0):
-        _positive("CosineDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_target = warmup_target
-        self.warmup_steps = warmup_steps
+        self._keep_args(locals(), positive="decay_steps")
 
     def __call__(self, step):
         from kc import ops
@@ -213,13 +194,8 @@ class CosineDecay(LearningRateSchedule):
         warm = initial + (peak - initial) * (step / warmup_steps)
         return ops.where(step < warmup_steps, warm, decayed)
 
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
-
-class CosineDecayRestarts(LearningRateSchedule):
+class CosineDecayRestarts(_BuiltinSchedule):
     """Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2017).
 
     The first period lasts ``first_decay_steps``; each next one ``t_mul`` times
@@ -231,15 +207,11 @@ class CosineDecayRestarts(LearningRateSchedule):
         1.0
     """
 
+    _private = ("t_mul", "m_mul")
+
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
                  name="SGDRDecay"):
-        _positive("CosineDecayRestarts", "first_decay_steps", first_decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
-        self._t_mul = t_mul
-        self._m_mul = m_mul
-        self.alpha = alpha
-        self.name = name
+        self._keep_args(locals(), positive="first_decay_steps")
 
     def __call__(self, step):
         from kc import ops
@@ -256,11 +228,6 @@ class CosineDecayRestarts(LearningRateSchedule):
         peak = ops.power(m_mul, restart)
         cosine = 0.5 * peak * (1.0 + ops.cos(math.pi * frac))
         return _f(self.initial_learning_rate) * ((1.0 - self.alpha) * cosine + self.alpha)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
-                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
 
 
 SCHEDULES = (ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay,

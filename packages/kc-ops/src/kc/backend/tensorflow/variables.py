@@ -53,6 +53,16 @@ class Variable(variables.Variable):
     def _snapshot(self):
         return tf.identity(self.value)
 
+    def _kc_take(self, array) -> None:
+        if (self._kc_can_take(array) and array.dtype.name != "bfloat16"
+                and array.ctypes.data % 64 == 0 and "CPU" in self._value.device):
+            # Through DLPack the variable keeps the array's memory (64-byte aligned, as
+            # Eigen wants); tf's own conversion of a NumPy array would copy it first.
+            self._value.assign(tf.experimental.dlpack.from_dlpack(array.__dlpack__()))
+            self._kc_init_pending = False
+        else:
+            self.assign(array)
+
     @variables.Variable.trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)

@@ -20,44 +20,22 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import tensorflow as tf
 
 from kc.data import unpack_x_y_sample_weight
 from kc.metrics import Mean
+from kc.train._backends._in_place import InPlaceTrainer, first_tensor, run_predict, run_steps
 
 # AutoGraph leaves kc's own code unconverted: see kc.backend.tensorflow.
 
 
-def _first_tensor(x):
-    while not tf.is_tensor(x):
-        if isinstance(x, dict):
-            x = next(iter(x.values()))
-        elif isinstance(x, (list, tuple)):
-            x = x[0]
-        else:
-            from kc import tree
-
-            return tree.flatten(x)[0]
-    return x
-
-
 def batch_size_of(x):
     """The batch size of ``x``: a Python int when static, else a scalar tensor."""
-    first = _first_tensor(x)
+    first = first_tensor(x, tf.is_tensor)
     size = first.shape[0]
     return size if size is not None else tf.shape(first)[0]
-
-
-def accepts_training(fn) -> bool:
-    """True when ``fn`` takes a ``training`` argument (or ``**kwargs``)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def update_loss_tracker(tracker, loss, batch_size) -> None:
@@ -81,7 +59,7 @@ def update_loss_tracker(tracker, loss, batch_size) -> None:
 REDUCE_RETRACING = False
 
 
-class Trainer:
+class Trainer(InPlaceTrainer):
     """The TensorFlow Trainer of one model (see the kc-train contract).
 
     Args:
@@ -89,9 +67,8 @@ class Trainer:
     """
 
     def __init__(self, model):
-        self.model = model
+        super().__init__(model)
         self._variables = None  # cached trainable variables (eager steps)
-        self._loss_takes_training = None
         self._ready = set()  # modes whose variables all exist: tf.function may trace
         self.trace_count = {"train": 0, "test": 0, "predict": 0}
 
@@ -104,14 +81,11 @@ class Trainer:
             self._variables = variables
         return self._variables
 
-    def _compute_loss(self, x, y, y_pred, sample_weight, training):
-        model = self.model
-        if self._loss_takes_training is None:
-            self._loss_takes_training = accepts_training(model.compute_loss)
-        if self._loss_takes_training:
-            return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                      training=training)
-        return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+    def _invalidate(self) -> None:
+        self._variables = None
+
+    def _track_loss(self, loss, x) -> None:
+        update_loss_tracker(self.model._loss_tracker, loss, batch_size_of(x))
 
     def _state_ready(self, mode: str) -> bool:
         """True once the model, optimizer and compiled metrics/loss hold all their variables."""
@@ -128,16 +102,6 @@ class Trainer:
         self._ready.add(mode)
         return True
 
-    def _step(self, name: str):
-        """``model.<name>`` (a user's override wins); our own method when not overridden,
-        which skips Model's lazy forwarding on every step."""
-        from kc.models import Model
-
-        model = self.model
-        if name not in model.__dict__ and getattr(type(model), name) is getattr(Model, name):
-            return getattr(self, name)
-        return getattr(model, name)
-
     # Default steps ------------------------------------------------------------------
     def train_step(self, data):
         """One optimization step on ``data`` = (x,), (x, y) or (x, y, sample_weight)."""
@@ -148,7 +112,7 @@ class Trainer:
             loss = self._compute_loss(x, y, y_pred, sample_weight, True)
             optimizer = model.optimizer
             scaled = optimizer.scale_loss(loss) if optimizer is not None else loss
-        update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
+        self._track_loss(loss, x)
         variables = self._trainable()
         if variables:
             grads = tape.gradient(scaled, variables)
@@ -157,23 +121,10 @@ class Trainer:
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
         return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
-    def test_step(self, data):
-        """Loss and metrics on one batch, without training."""
-        model = self.model
-        x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = model(x, training=False)
-        loss = self._compute_loss(x, y, y_pred, sample_weight, False)
-        update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
-        return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-
-    def predict_step(self, data):
-        """The model's outputs on one batch."""
-        x, _, _ = unpack_x_y_sample_weight(data)
-        return self.model(x, training=False)
-
     # Loop functions -------------------------------------------------------------------
-    def _make(self, mode: str, run):
-        """Wrap ``run(batches)`` in a tf.function (unless run_eagerly) with an eager first call."""
+    def _wrap(self, mode: str, step):
+        """``run(batches)`` in a tf.function (unless run_eagerly) with an eager first call."""
+        run = run_predict(step) if mode == "predict" else run_steps(step)
         model = self.model
         if model.run_eagerly:
             return run
@@ -195,60 +146,3 @@ class Trainer:
 
         function.traced = traced
         return function
-
-    def make_train_function(self, force=False):
-        """``fn(batches) -> logs of the last batch``; also set as ``model.train_function``."""
-        model = self.model
-        if model.train_function is not None and not force:
-            return model.train_function
-        train_step = self._step("train_step")
-
-        def run(batches):
-            for data in batches:
-                logs = train_step(data)
-            return logs
-
-        model.train_function = self._make("train", run)
-        return model.train_function
-
-    def make_test_function(self, force=False):
-        """``fn(batches) -> logs of the last batch``; also set as ``model.test_function``."""
-        model = self.model
-        if model.test_function is not None and not force:
-            return model.test_function
-        test_step = self._step("test_step")
-
-        def run(batches):
-            for data in batches:
-                logs = test_step(data)
-            return logs
-
-        model.test_function = self._make("test", run)
-        return model.test_function
-
-    def make_predict_function(self, force=False):
-        """``fn(batches) -> [outputs per batch]``; also set as ``model.predict_function``."""
-        model = self.model
-        if model.predict_function is not None and not force:
-            return model.predict_function
-        predict_step = self._step("predict_step")
-
-        def run(batches):
-            return [predict_step(data) for data in batches]
-
-        model.predict_function = self._make("predict", run)
-        return model.predict_function
-
-    # State hand-over (TF updates Variables in place: nothing is held) -------------------
-    def begin(self, mode) -> None:
-        if mode == "train":
-            self._variables = None  # layers may have been frozen/unfrozen since the last loop
-
-    def end(self, mode) -> None:
-        pass
-
-    def sync_variables(self) -> None:
-        pass
-
-    def reset_metrics(self) -> None:
-        self.model.reset_metrics()

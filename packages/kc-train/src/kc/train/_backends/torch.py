@@ -19,37 +19,18 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import torch
 
 from kc.data import unpack_x_y_sample_weight
 from kc.metrics import Mean
+from kc.train._backends._in_place import InPlaceTrainer, first_tensor, run_predict, run_steps
 
 
 def batch_size_of(x):
     """The leading dimension of the first tensor of ``x`` (any structure)."""
-    while not torch.is_tensor(x):
-        if isinstance(x, dict):
-            x = next(iter(x.values()))
-        elif isinstance(x, (list, tuple)):
-            x = x[0]
-        else:
-            from kc import tree
-
-            x = tree.flatten(x)[0]
-            break
-    return x.shape[0]
-
-
-def accepts_training(fn) -> bool:
-    """True when ``fn`` takes a ``training`` argument (or ``**kwargs``)."""
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in params)
+    return first_tensor(x, torch.is_tensor).shape[0]
 
 
 def update_loss_tracker(tracker, loss, batch_size) -> None:
@@ -70,7 +51,7 @@ def update_loss_tracker(tracker, loss, batch_size) -> None:
         tracker.update_state(loss.detach(), sample_weight=batch_size)
 
 
-class Trainer:
+class Trainer(InPlaceTrainer):
     """The torch Trainer of one model (see the kc-train contract).
 
     Args:
@@ -78,10 +59,9 @@ class Trainer:
     """
 
     def __init__(self, model):
-        self.model = model
+        super().__init__(model)
         self._variables = None  # cached trainable variables of the model
         self._parameters = None  # their torch Parameters
-        self._loss_takes_training = None
 
     # Cached model state ------------------------------------------------------------
     def _trainable(self):
@@ -96,24 +76,9 @@ class Trainer:
         self._variables = None
         self._parameters = None
 
-    def _compute_loss(self, x, y, y_pred, sample_weight, training):
-        model = self.model
-        if self._loss_takes_training is None:
-            self._loss_takes_training = accepts_training(model.compute_loss)
-        if self._loss_takes_training:
-            return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                      training=training)
-        return model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
-
-    def _step(self, name: str):
-        """``model.<name>`` (a user's override wins); our own method when not overridden,
-        which skips Model's lazy forwarding on every step."""
-        from kc.models import Model
-
-        model = self.model
-        if name not in model.__dict__ and getattr(type(model), name) is getattr(Model, name):
-            return getattr(self, name)
-        return getattr(model, name)
+    def _track_loss(self, loss, x) -> None:
+        with torch.no_grad():
+            update_loss_tracker(self.model._loss_tracker, loss, batch_size_of(x))
 
     # Default steps ------------------------------------------------------------------
     def train_step(self, data):
@@ -130,8 +95,7 @@ class Trainer:
             model.zero_grad(set_to_none=True)
         variables = self._variables
         loss = self._compute_loss(x, y, y_pred, sample_weight, True)
-        with torch.no_grad():
-            update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
+        self._track_loss(loss, x)
         optimizer = model.optimizer
         if optimizer is not None:
             loss = optimizer.scale_loss(loss)
@@ -144,83 +108,19 @@ class Trainer:
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
         return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
-    def test_step(self, data):
-        """Loss and metrics on one batch, without training."""
-        model = self.model
-        x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = model(x, training=False)
-        loss = self._compute_loss(x, y, y_pred, sample_weight, False)
-        with torch.no_grad():
-            update_loss_tracker(model._loss_tracker, loss, batch_size_of(x))
-        return model.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-
-    def predict_step(self, data):
-        """The model's outputs on one batch."""
-        x, _, _ = unpack_x_y_sample_weight(data)
-        return self.model(x, training=False)
-
     # Loop functions -------------------------------------------------------------------
-    def _compiled(self, step):
+    def _wrap(self, mode: str, step):
+        """Eager steps (``torch.compile``'d with ``jit_compile=True``); evaluation and
+        prediction under ``torch.no_grad()``."""
         model = self.model
         if model.jit_compile is True and not model.run_eagerly:
-            return torch.compile(step)
-        return step
-
-    def make_train_function(self, force=False):
-        """``fn(batches) -> logs of the last batch``; also set as ``model.train_function``."""
-        model = self.model
-        if model.train_function is not None and not force:
-            return model.train_function
-        step = self._compiled(self._step("train_step"))
-
-        def train_function(batches):
-            for data in batches:
-                logs = step(data)
-            return logs
-
-        model.train_function = train_function
-        return train_function
-
-    def make_test_function(self, force=False):
-        """``fn(batches) -> logs of the last batch``, run under ``torch.no_grad()``."""
-        model = self.model
-        if model.test_function is not None and not force:
-            return model.test_function
-        step = self._compiled(self._step("test_step"))
-
-        def test_function(batches):
-            with torch.no_grad():
-                for data in batches:
-                    logs = step(data)
-            return logs
-
-        model.test_function = test_function
-        return test_function
-
-    def make_predict_function(self, force=False):
-        """``fn(batches) -> [outputs per batch]``, run under ``torch.no_grad()``."""
-        model = self.model
-        if model.predict_function is not None and not force:
-            return model.predict_function
-        step = self._compiled(self._step("predict_step"))
-
-        def predict_function(batches):
-            with torch.no_grad():
-                return [step(data) for data in batches]
-
-        model.predict_function = predict_function
-        return predict_function
-
-    # State hand-over (torch updates Variables in place: nothing is held) ----------------
-    def begin(self, mode) -> None:
+            step = torch.compile(step)
         if mode == "train":
-            self._invalidate()  # layers may have been frozen/unfrozen since the last loop
+            return run_steps(step)
+        run = run_steps(step) if mode == "test" else run_predict(step)
 
-    def end(self, mode) -> None:
-        pass
+        def no_grad_function(batches):
+            with torch.no_grad():
+                return run(batches)
 
-    def sync_variables(self) -> None:
-        pass
-
-    def reset_metrics(self) -> None:
-        self.model.reset_metrics()
+        return no_grad_function
