@@ -13,6 +13,8 @@ import kc
 from kc import metrics
 from kc_testing import BACKEND, assert_close, to_numpy
 
+KERAS_INT = "int64" if BACKEND == "tensorflow" else "int32"  # Keras's "int"
+
 RNG = np.random.default_rng(5)
 N, C = 6, 3
 BIN_T = RNG.integers(0, 2, (N, C)).astype("float32")
@@ -141,11 +143,11 @@ KERAS_DEFAULT_CONFIGS = {
                  "summation_method": "interpolation", "multi_label": False, "num_labels": None,
                  "label_weights": None, "from_logits": False}),
     "BinaryIoU": ((), {"target_class_ids": [0, 1], "threshold": 0.5, "name": "binary_io_u",
-                       "dtype": "int32"}),
-    "IoU": ((3, [0]), {"name": "io_u", "dtype": "int32", "num_classes": 3, "target_class_ids": [0],
+                       "dtype": KERAS_INT}),
+    "IoU": ((3, [0]), {"name": "io_u", "dtype": KERAS_INT, "num_classes": 3, "target_class_ids": [0],
                        "ignore_class": None, "sparse_y_true": True, "sparse_y_pred": True,
                        "axis": -1}),
-    "OneHotMeanIoU": ((3,), {"num_classes": 3, "name": "one_hot_mean_io_u", "dtype": "int32",
+    "OneHotMeanIoU": ((3,), {"num_classes": 3, "name": "one_hot_mean_io_u", "dtype": KERAS_INT,
                              "ignore_class": None, "sparse_y_pred": False, "axis": -1}),
     "Precision": ((), {"name": "precision", "dtype": "float32", "thresholds": None, "top_k": None,
                        "class_id": None}),
@@ -291,7 +293,7 @@ def test_dtype_argument():
     metric = metrics.Mean(dtype="float16")
     assert metric.dtype == "float16" and metric.variables[0].dtype == "float16"
     assert to_numpy(metric([1.0, 2.0])).dtype == np.float16
-    assert metrics.IoU(2, [0]).dtype == "int32"  # as Keras: the confusion matrix counts in int32
+    assert metrics.IoU(2, [0]).dtype == KERAS_INT  # as Keras: counts in "int" (int64 on tf)
     assert to_numpy(metrics.IoU(2, [0])([0, 1], [0, 1])).dtype == np.float32
 
 
