@@ -135,8 +135,8 @@ _DTYPE_BITS = {
 _config = None  # kc.config, imported on first use (it imports this module)
 
 
-def _floatx():
-    """Returns ``kc.config.floatx()``, or ``"float32"`` before it exists."""
+def _loaded_config():
+    """``kc.config``, or None while it is still being imported (it imports this module)."""
     global _config
     if _config is None:
         try:
@@ -144,21 +144,19 @@ def _floatx():
         except ModuleNotFoundError as e:
             if e.name != "kc.config":
                 raise
-            return "float32"
-    return _config.floatx()
+    return _config
+
+
+def _floatx():
+    """Returns ``kc.config.floatx()``, or ``"float32"`` before it exists."""
+    config = _loaded_config()
+    return "float32" if config is None else config.floatx()
 
 
 def _int_name():
     """The dtype the name "int" stands for: "int64" on tensorflow, "int32" elsewhere (as Keras)."""
-    global _config
-    if _config is None:
-        try:
-            _config = importlib.import_module("kc.config")
-        except ModuleNotFoundError as e:
-            if e.name != "kc.config":
-                raise
-            return "int32"
-    return "int64" if _config.backend() == "tensorflow" else "int32"
+    config = _loaded_config()
+    return "int64" if config is not None and config.backend() == "tensorflow" else "int32"
 
 
 def _invalid(dtype):
